@@ -1,0 +1,24 @@
+"""gazette: Chinese government newspaper and gazette issues → tables of policy metrics.
+
+Everything the command line does, the library does from Python::
+
+    import gazette_cli as gz
+    result = gz.extract("samples/000_325790cf70597617.txt")
+    result.records            # list of dicts: file, line, column, metric, value, unit, …
+    gz.quantities_text("育苗总量达9.97\\n亿株")
+    gz.parse_number("一千二百")  # Decimal('1200')
+"""
+from .errors import DataFileError, GazetteError, InputError, Problem
+from .extraction import (Result, explain, explain_text, extract, extract_text, quantities,
+                         quantities_text, scan_quantities)
+from .numerals import NumeralError, parse_number
+from .reading import read_issue
+from .reflow import reflow
+from .rules import RuleSet, check_rules, load_rules
+from .units import Units, load_units
+
+__version__ = "0.1.0"
+__all__ = ["DataFileError", "GazetteError", "InputError", "Problem", "Result", "explain", "explain_text",
+           "extract", "extract_text", "quantities", "quantities_text", "scan_quantities", "NumeralError",
+           "parse_number", "read_issue", "reflow", "RuleSet", "check_rules", "load_rules", "Units",
+           "load_units"]

@@ -1,0 +1,209 @@
+"""The command line: parse arguments, call the library, turn its errors into one-line
+messages. Exit codes: 0 ok, 1 a data or rule error, 2 a usage error."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from . import export
+from .errors import DataFileError, GazetteError, InputError
+from .extraction import explain as explain_file
+from .extraction import extract as extract_file
+from .extraction import quantities as quantities_file
+from .extraction import quantities_text
+from .rules import check_rules, load_rules
+from .units import load_units
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Turn Chinese government newspaper and gazette issues into tables of policy metrics.")
+rules_app = typer.Typer(no_args_is_help=True, help="Check and list rule files.")
+app.add_typer(rules_app, name="rules")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
+RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable); same id replaces a default rule.")
+NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
+NoReflowOpt = typer.Option(False, "--no-reflow", help="Treat every line on its own (do not undo hard wraps).")
+
+
+def _fail(msg: str, code: int = 1):
+    err.print(f"gazette: {msg}", markup=False)
+    raise typer.Exit(code)
+
+
+def _expand(files: List[Path]) -> list[Path]:
+    out = []
+    for f in files:
+        if f.is_dir():
+            found = sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".text"))
+            if not found:
+                err.print(f"gazette: {f}: no .txt issue files in this directory", markup=False)
+            out.extend(found)
+        else:
+            out.append(f)
+    return out
+
+
+def _load_ruleset(rules, no_default):
+    if no_default and not rules:
+        _fail("--no-default-rules needs at least one --rules PATH", 2)
+    try:
+        return load_rules(rules or [], default=not no_default)
+    except DataFileError as exc:
+        for p in exc.problems:
+            err.print(str(p), markup=False)
+        _fail(f"{len(exc.problems)} problem(s) in the rule files; nothing extracted (see `gazette rules check`)")
+
+
+def _run_batch(files, run, fmt, output, columns, title):
+    try:
+        fmt = export.format_for(output, fmt)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    records, failed = [], 0
+    for f in _expand(files):
+        try:
+            result = run(f)
+        except InputError as exc:
+            failed += 1
+            err.print(f"gazette: {exc}", markup=False)
+            continue
+        for w in result.warnings:
+            err.print(f"gazette: warning: {w}", markup=False)
+        records.extend(result.records)
+    cols = export.columns_for(records, columns)
+    if output:
+        try:
+            export.write(records, output, fmt, cols)
+        except GazetteError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{output}: cannot write ({exc.strerror or exc})")
+        err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
+    elif fmt == "table":
+        Console(highlight=False).print(export.rich_table(records, cols, title=title))
+    elif fmt in export.BINARY_FORMATS:
+        _fail(f"--format {fmt} needs --output FILE", 2)
+    else:
+        sys.stdout.write(export.render_text(records, fmt, cols))
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(files: List[Path] = typer.Argument(..., help="Issue text files (UTF-8 or GB18030) or directories."),
+            format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
+            rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
+            no_reflow: bool = NoReflowOpt):
+    """Extract the policy metrics of issues as a table."""
+    ruleset = _load_ruleset(rules, no_default_rules)
+    _run_batch(files, lambda f: extract_file(f, ruleset=ruleset, reflow=not no_reflow),
+               format, output, export.METRIC_COLUMNS, "policy metrics")
+
+
+@app.command()
+def quantities(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
+               format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
+               no_reflow: bool = NoReflowOpt,
+               all_numbers: bool = typer.Option(False, "--all-numbers", help="Also list bare numbers (unit null).")):
+    """List every quantity (number with unit, or percentage) in issues."""
+    try:
+        units = load_units()
+    except DataFileError as exc:
+        _fail(str(exc))
+    _run_batch(files, lambda f: quantities_file(f, units=units, all_numbers=all_numbers, reflow=not no_reflow),
+               format, output, export.QUANTITY_COLUMNS, "quantities")
+
+
+@app.command()
+def explain(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
+            format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
+            rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
+            no_reflow: bool = NoReflowOpt):
+    """Show every quantity with the rule that claimed it, the other rules that matched, or none."""
+    ruleset = _load_ruleset(rules, no_default_rules)
+    cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "also_matched", "context"]
+    _run_batch(files, lambda f: explain_file(f, ruleset=ruleset, reflow=not no_reflow), format, output, cols,
+               "quantities and the rules that claim them")
+
+
+@app.command()
+def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97亿株 or 百分之八十五."),
+              format: str = typer.Option("table", "--format", "-f", help="table or json")):
+    """Show what the normalizer makes of one expression."""
+    if format not in ("table", "json", "jsonl"):
+        _fail(f"unknown format {format!r} (choose table or json)", 2)
+    records = quantities_text(text, path="<text>", all_numbers=True, reflow=False)
+    cols = ["text", "value", "unit", "qualifier", "min", "max", "column"]
+    records = [{c: r.get(c) for c in cols} for r in records]
+    if not records:
+        _fail(f"no number found in {text!r}")
+    if format == "table":
+        Console(highlight=False).print(export.rich_table(records, cols))
+    else:
+        sys.stdout.write(export.render_text(records, "json" if format == "json" else "jsonl", cols))
+
+
+@rules_app.command("check")
+def rules_check(paths: Optional[List[Path]] = typer.Argument(None, help="Rule files or directories (default: the shipped pack)."),
+                no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Check the given files alone, without the default pack.")):
+    """Validate rule files and run their examples; print every problem as file:line: rule: what."""
+    try:
+        problems = check_rules(paths or [], default=not (no_default_rules and paths))
+    except DataFileError as exc:  # the units file itself
+        problems = exc.problems
+    for p in problems:
+        typer.echo(str(p))
+    if problems:
+        _fail(f"{len(problems)} problem(s)")
+    typer.echo("ok: no problems")
+
+
+@rules_app.command("list")
+def rules_list(rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
+               format: str = typer.Option("table", "--format", "-f", help="table, csv, json or jsonl")):
+    """List the loaded rules: id, metric, unit, file, number of examples."""
+    ruleset = _load_ruleset(rules, no_default_rules)
+    records = [{"id": r.id, "metric": r.metric, "unit": r.unit, "priority": r.priority,
+                "keywords": len(r.keywords), "patterns": len(r.patterns), "examples": len(r.examples),
+                "file": f"{r.file}:{r.line}"} for r in ruleset.rules]
+    cols = ["id", "metric", "unit", "priority", "keywords", "patterns", "examples", "file"]
+    if format == "table":
+        from rich.table import Table
+
+        t = Table(title=f"{len(records)} rules")
+        for c in cols:
+            t.add_column(c)
+        for r in records:
+            t.add_row(*[str(r[c]) for c in cols])
+        Console(highlight=False).print(t)
+    elif format in ("csv", "json", "jsonl"):
+        sys.stdout.write(export.render_text(records, format, cols))
+    else:
+        _fail(f"unknown format {format!r}", 2)
+
+
+def main() -> None:
+    """Entry point: no traceback reaches the user."""
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        err.print("gazette: interrupted", markup=False)
+        sys.exit(130)
+    except GazetteError as exc:
+        err.print(f"gazette: {exc}", markup=False)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug of ours: still one line, with what to report
+        err.print(f"gazette: internal error: {type(exc).__name__}: {exc} (please report this with the input)", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

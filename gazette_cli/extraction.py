@@ -1,0 +1,249 @@
+"""Extraction: an issue's text → records of quantities and policy metrics.
+
+The stages, each in its own module: ``reading`` (bytes → text), ``reflow`` (undo hard
+wraps, keep the offset map), ``quantities`` (one scan for every number with its unit),
+``rules`` (which metric a quantity reports). This module runs them in order and builds the
+records every exporter writes; each record says where it came from: file, line, column,
+sentence and rule.
+"""
+from __future__ import annotations
+
+import warnings as _warnings
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+import regex
+
+from .numerals import to_json_number
+from .quantities import Quantity, scanner_for, sentence_bounds
+from .reading import read_issue
+from .reflow import Flow, identity, reflow as do_reflow
+from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules
+from .units import Units, load_units
+
+_CLAUSE_PUNCT = regex.compile(r"[，,。；;！？!?：:\n、]")
+
+
+class RuleTimeoutWarning(UserWarning):
+    """A rule's pattern hit its time limit on a sentence and was skipped there."""
+
+
+@dataclass
+class Claim:
+    rule: Rule
+    distance: int
+
+    def key(self):
+        return (-self.rule.priority, self.distance, self.rule.order)
+
+
+@dataclass
+class Result:
+    """What one issue gave: its records and the warnings met on the way."""
+
+    path: str
+    records: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def _num(v):
+    return None if v is None else to_json_number(v)
+
+
+def _flow(text: str, reflow: bool) -> Flow:
+    return do_reflow(text) if reflow else identity(text)
+
+
+def _record(path: str, flow: Flow, q: Quantity, context: bool = True) -> dict:
+    line, col = flow.line_col(q.start)
+    text = flow.text
+    rec = {"file": path, "line": line, "column": col, "value": _num(q.value), "unit": q.unit,
+           "qualifier": q.qualifier, "min": _num(q.min), "max": _num(q.max),
+           "text": text[q.text_start:q.end]}
+    if context:
+        lo, hi = sentence_bounds(text, q.text_start, q.end)
+        rec["context"] = text[lo:hi].strip()
+    return rec
+
+
+def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool = False,
+                    reflow: bool = True) -> tuple[Flow, list[Quantity]]:
+    """Reflow (or not) and scan: the flow with its offset map and the quantities in it."""
+    flow = _flow(text, reflow)
+    return flow, scanner_for(units or load_units()).scan(flow.text, all_numbers=all_numbers)
+
+
+def quantities_text(text: str, *, path: str = "<text>", units: Units | None = None,
+                    all_numbers: bool = False, reflow: bool = True) -> list[dict]:
+    """Every quantity of a text as records (`gazette quantities`)."""
+    flow, qs = scan_quantities(text, units=units, all_numbers=all_numbers, reflow=reflow)
+    return [_record(path, flow, q) for q in qs]
+
+
+def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None) -> list[list[Claim]]:
+    """For each quantity, every rule that claims it (best first)."""
+    claims: list[list[Claim]] = [[] for _ in qs]
+    if ruleset.keyword_re is None or not qs:
+        return claims
+    timed_out: set[str] = set()
+    i, n = 0, len(qs)
+    while i < n:
+        lo, hi = sentence_bounds(text, qs[i].text_start, qs[i].end)
+        j = i + 1
+        while j < n and qs[j].start < hi:
+            j += 1
+        group = range(i, j)
+        i = j
+        if not any(ruleset.takes_unit(qs[k].unit) for k in group):
+            continue
+        hits = [(m.start(), m.end(), m.group())
+                for m in ruleset.keyword_re.finditer(text, lo, hi, overlapped=True)]
+        if not hits:
+            continue
+        candidates: dict[str, Rule] = {}
+        for _, _, word in hits:
+            for r in ruleset.by_keyword.get(word, ()):
+                candidates.setdefault(r.id, r)
+        masked: dict[str, tuple] = {}
+        for rule in sorted(candidates.values(), key=lambda r: r.order):
+            fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
+            if not fits:
+                continue
+            if rule.patterns:
+                if rule.unit not in masked:
+                    masked[rule.unit] = _mask(text, lo, hi, qs, fits)
+                sentence, where = masked[rule.unit]
+                for pattern in rule.patterns:
+                    try:
+                        for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                            k = where.get(m.start("Q"))
+                            if k is not None and k in fits:
+                                _add(claims[k], rule, len(m.group()) - 1)
+                    except TimeoutError:
+                        if rule.id not in timed_out:
+                            timed_out.add(rule.id)
+                            msg = (f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over "
+                                   f"{PATTERN_TIMEOUT}s on a sentence at line-offset {lo}; skipped there")
+                            (warn or _warnings.warn)(msg)
+            else:
+                words = set(rule.keywords)
+                for k in fits:
+                    d = _proximity(text, qs[k], rule, [h for h in hits if h[2] in words])
+                    if d is not None:
+                        _add(claims[k], rule, d)
+    for c in claims:
+        c.sort(key=Claim.key)
+    return claims
+
+
+def _add(claims: list[Claim], rule: Rule, distance: int) -> None:
+    for c in claims:
+        if c.rule is rule:
+            c.distance = min(c.distance, distance)
+            return
+    claims.append(Claim(rule, distance))
+
+
+def _mask(text: str, lo: int, hi: int, qs: list[Quantity], group) -> tuple[str, dict[int, int]]:
+    """The sentence with each quantity of `group` (those in the rule's unit) replaced by
+    SENTINEL; masked offset → quantity index. Other quantities stay as written."""
+    parts, where, pos, cur = [], {}, lo, 0
+    for k in group:
+        q = qs[k]
+        if q.text_start < pos:
+            continue
+        parts.append(text[pos:q.text_start])
+        cur += q.text_start - pos
+        where[cur] = k
+        parts.append(SENTINEL)
+        cur += 1
+        pos = q.end
+    parts.append(text[pos:hi])
+    return "".join(parts), where
+
+
+def _proximity(text: str, q: Quantity, rule: Rule, hits) -> int | None:
+    best = None
+    for start, end, _ in hits:
+        if end <= q.text_start:
+            gap = text[end:q.text_start]
+            if len(gap) > rule.before:
+                continue
+        elif start >= q.end:
+            gap = text[q.end:start]
+            if len(gap) > rule.after:
+                continue
+        else:
+            continue
+        if _CLAUSE_PUNCT.search(gap) or any(x in gap for x in rule.exclude):
+            continue
+        d = len(gap)
+        if best is None or d < best:
+            best = d
+    return best
+
+
+def _metric_record(path: str, flow: Flow, q: Quantity, claim: Claim, ruleset: RuleSet, others=()) -> dict:
+    rec = _record(path, flow, q)
+    rule = claim.rule
+    metric = ruleset.metrics[rule.metric]
+    out = {"file": rec["file"], "line": rec["line"], "column": rec["column"], "metric": rule.metric}
+    out.update({k: rec[k] for k in ("value", "unit", "qualifier", "min", "max", "text", "context")})
+    out["rule"] = rule.id
+    target = metric.unit
+    if target and q.unit != target and ruleset.units.convertible(q.unit, target):
+        out["written_value"], out["written_unit"] = out["value"], q.unit
+        conv = lambda v: None if v is None else _num(Decimal(str(ruleset.units.convert(Fraction(str(v)), q.unit, target))))
+        out["value"], out["min"], out["max"] = conv(q.value), conv(q.min), conv(q.max)
+        out["unit"] = target
+    return out
+
+
+def extract_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
+                 reflow: bool = True, warn=None) -> list[dict]:
+    """The metric records of a text, one per quantity a rule claims."""
+    ruleset = ruleset if ruleset is not None else load_rules()
+    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
+    claims = attribute(flow.text, qs, ruleset, warn)
+    return [_metric_record(path, flow, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
+
+
+def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
+                 reflow: bool = True, warn=None) -> list[dict]:
+    """Every quantity with the rule that claimed it and the other rules that matched."""
+    ruleset = ruleset if ruleset is not None else load_rules()
+    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
+    claims = attribute(flow.text, qs, ruleset, warn)
+    out = []
+    for q, c in zip(qs, claims):
+        rec = _record(path, flow, q)
+        rec["metric"] = c[0].rule.metric if c else None
+        rec["rule"] = c[0].rule.id if c else None
+        rec["also_matched"] = [x.rule.id for x in c[1:]]
+        out.append(rec)
+    return out
+
+
+def _run_file(path, fn, **kw) -> Result:
+    issue = read_issue(path)
+    warnings = list(issue.warnings)
+    records = fn(issue.text, path=str(path), warn=warnings.append, **kw) if fn is not quantities_text else \
+        fn(issue.text, path=str(path), **kw)
+    return Result(str(path), records, warnings, issue.encoding)
+
+
+def extract(path, *, ruleset: RuleSet | None = None, reflow: bool = True) -> Result:
+    """Read one issue file and extract its metric records. Raises InputError."""
+    return _run_file(path, extract_text, ruleset=ruleset if ruleset is not None else load_rules(), reflow=reflow)
+
+
+def quantities(path, *, units: Units | None = None, all_numbers: bool = False, reflow: bool = True) -> Result:
+    """Read one issue file and list every quantity in it. Raises InputError."""
+    return _run_file(path, quantities_text, units=units, all_numbers=all_numbers, reflow=reflow)
+
+
+def explain(path, *, ruleset: RuleSet | None = None, reflow: bool = True) -> Result:
+    """Read one issue file: every quantity with the rules that claim it."""
+    return _run_file(path, explain_text, ruleset=ruleset if ruleset is not None else load_rules(), reflow=reflow)

@@ -1,0 +1,117 @@
+"""Reading issues: bytes on disk → text, with the encoding detected.
+
+Newspaper text arrives as UTF-8 (with or without BOM) or GB18030/GBK. A file is read
+whole; a multi-megabyte line is no different from any other. Stray invalid bytes inside
+otherwise good text are replaced and reported as a warning; a binary file, or one that is
+no known text encoding, is an InputError with a one-line message.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+#: at most this share of undecodable bytes is tolerated (replaced, with a warning)
+MAX_BAD_SHARE = 0.02
+
+
+@dataclass
+class Issue:
+    """One issue's text as read from disk."""
+
+    path: str
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _count_bad(data: bytes, encoding: str) -> tuple[int, int]:
+    """(number of undecodable bytes, offset of the first) under `encoding`."""
+    bad, first = 0, -1
+
+    def handler(exc: UnicodeDecodeError):
+        nonlocal bad, first
+        if first < 0:
+            first = exc.start
+        bad += exc.end - exc.start
+        return ("\ufffd", exc.end)
+
+    name = f"gazette-count-{id(handler)}"
+    codecs.register_error(name, handler)
+    data.decode(encoding, errors=name)
+    return bad, first
+
+
+def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode an issue's bytes: (text, encoding, warnings). Raises InputError."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, bom = data[3:], True
+    else:
+        bom = False
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", []
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not valid UTF-16 text") from None
+    if b"\x00" in data[:65536]:
+        raise InputError(f"{name}: binary file (contains NUL bytes), not issue text")
+    try:
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    # UTF-8 with a few stray bytes stays UTF-8: GB18030 would decode it as garbage
+    bad, first = _count_bad(data, "utf-8")
+    if bom or bad <= MAX_BAD_SHARE * len(data):
+        return _with_warning(data, "utf-8", bad, first, name)
+    try:
+        return data.decode("gb18030"), "gb18030", []
+    except UnicodeDecodeError:
+        pass
+    bad, first = _count_bad(data, "gb18030")
+    if bad <= MAX_BAD_SHARE * len(data):
+        return _with_warning(data, "gb18030", bad, first, name)
+    guess = _guess_other(data)
+    if guess:
+        return guess
+    raise InputError(f"{name}: not UTF-8 or GB18030 text ({bad} undecodable bytes)")
+
+
+def _with_warning(data: bytes, enc: str, bad: int, first: int, name: str):
+    text = data.decode(enc, errors="replace")
+    line = data.count(b"\n", 0, first) + 1
+    return text, enc, [f"{name}: {bad} invalid byte(s) in {enc} text replaced by U+FFFD (first on line {line})"]
+
+
+def _guess_other(data: bytes):
+    """Another CJK encoding (Big5, UTF-16 without BOM …) when charset-normalizer is sure."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    best = from_bytes(data[:200000]).best()
+    if best is None or best.encoding in ("utf_8", "gb18030", "ascii"):
+        return None
+    try:
+        return data.decode(best.encoding), best.encoding, []
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def read_issue(path: str | Path) -> Issue:
+    """Read one issue file. Raises InputError with a one-line message."""
+    p = Path(path)
+    name = str(path)
+    if p.is_dir():
+        raise InputError(f"{name}: is a directory, not an issue file")
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    text, enc, warnings = decode(data, name)
+    return Issue(path=name, text=text, encoding=enc, warnings=warnings)

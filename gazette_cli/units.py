@@ -1,0 +1,163 @@
+"""Units: the units file (rules/units.yaml) loaded, validated and turned into lookups.
+
+The engine knows no unit by itself. Each unit has a kind (money, measure, count, time,
+percent), a dimension and an exact factor to that dimension's base, so that any two units
+of one dimension convert exactly (5.2万公顷 → 780000 亩).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from .datafile import LineDict, load_yaml
+from .errors import DataFileError, Problem
+from .resources import default_units_file
+
+KINDS = ("money", "measure", "count", "time", "percent")
+_UNIT_FIELDS = {"name", "kind", "dimension", "factor", "aliases", "iso", "report_as", "standalone", "not_before"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    kind: str
+    dimension: str
+    factor: Fraction = Fraction(1)
+    iso: str | None = None
+    report_as: str | None = None
+    standalone: bool = True
+    not_before: tuple[str, ...] = ()
+
+
+def _fraction(raw) -> Fraction:
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, (int, float)):
+        return Fraction(str(raw))
+    return Fraction(str(raw).replace(" ", ""))
+
+
+class Units:
+    """All units of one units file, looked up by name or alias."""
+
+    def __init__(self, units: list[Unit], aliases: dict[str, Unit], path: str = "<units>"):
+        self.path = path
+        self.units = {u.name: u for u in units}
+        self.by_alias = dict(aliases)
+
+    def get(self, written: str) -> Unit | None:
+        return self.by_alias.get(written)
+
+    def __contains__(self, written: str) -> bool:
+        return written in self.by_alias
+
+    def alternation(self, standalone_only: bool = True) -> str:
+        """Regex alternation of every spelling, longest first (个百分点 before 个)."""
+        names = [a for a, u in self.by_alias.items() if u.standalone or not standalone_only]
+        names.sort(key=lambda s: (-len(s), s))
+        return "|".join(regex.escape(n) for n in names)
+
+    def convertible(self, a: str, b: str) -> bool:
+        ua, ub = self.units.get(a), self.units.get(b)
+        return bool(ua and ub and ua.dimension == ub.dimension)
+
+    def convert(self, value: Fraction, src: str, dst: str) -> Fraction:
+        """Exact conversion between two units of one dimension."""
+        us, ud = self.units[src], self.units[dst]
+        if us.dimension != ud.dimension:
+            raise ValueError(f"cannot convert {src} to {dst}")
+        return value * us.factor / ud.factor
+
+
+def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(line: int, what: str, rule: str | None = None):
+        problems.append(Problem(path, line, what, rule))
+
+    if not isinstance(data, dict) or not isinstance(data.get("units"), list):
+        bad(getattr(data, "line", 1), "a units file is a mapping with a `units:` list (see the syntax at its top)")
+        return None, problems
+    dims = data.get("dimensions") or {}
+    if not isinstance(dims, dict):
+        bad(data.line_of("dimensions"), "`dimensions:` must map each dimension to its base unit")
+        dims = {}
+    units: list[Unit] = []
+    aliases: dict[str, Unit] = {}
+    alias_line: dict[str, int] = {}
+    for entry in data["units"]:
+        line = getattr(entry, "line", data.line_of("units"))
+        if not isinstance(entry, LineDict):
+            bad(line, f"unit entry must be a mapping, got {entry!r}")
+            continue
+        name = entry.get("name")
+        label = str(name) if name is not None else None
+        for key in entry:
+            if key not in _UNIT_FIELDS:
+                bad(entry.line_of(key), f"unknown field {key!r} (allowed: {', '.join(sorted(_UNIT_FIELDS))})", label)
+        if not isinstance(name, str) or not name:
+            bad(line, "unit without a `name`")
+            continue
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            bad(entry.line_of("kind"), f"kind must be one of {', '.join(KINDS)}, got {kind!r}", name)
+            continue
+        dim = entry.get("dimension", name if kind != "money" else f"currency:{entry.get('iso') or name}")
+        if "dimension" in entry and dim not in dims and kind != "money":
+            bad(entry.line_of("dimension"), f"unknown dimension {dim!r} (declare it under `dimensions:`)", name)
+        try:
+            factor = _fraction(entry.get("factor", 1))
+            if factor <= 0:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            bad(entry.line_of("factor"), f"factor must be a positive number or fraction like 2000/3, got {entry.get('factor')!r}", name)
+            continue
+        raw_aliases = entry.get("aliases") or []
+        if not isinstance(raw_aliases, list) or not all(isinstance(a, str) and a for a in raw_aliases):
+            bad(entry.line_of("aliases"), "aliases must be a list of non-empty strings", name)
+            raw_aliases = []
+        not_before = entry.get("not_before") or []
+        if not isinstance(not_before, list) or not all(isinstance(a, str) and a for a in not_before):
+            bad(entry.line_of("not_before"), "not_before must be a list of non-empty strings", name)
+            not_before = []
+        unit = Unit(name=name, kind=kind, dimension=str(dim), factor=factor, iso=entry.get("iso"),
+                    report_as=entry.get("report_as"), standalone=bool(entry.get("standalone", True)),
+                    not_before=tuple(not_before))
+        units.append(unit)
+        for a in [name, *raw_aliases]:
+            if a in aliases:
+                bad(entry.line_of("aliases") if a != name else line,
+                    f"spelling {a!r} already defined at line {alias_line[a]}", name)
+                continue
+            aliases[a] = unit
+            alias_line[a] = line
+    names = {u.name for u in units}
+    for u in units:
+        if u.report_as and u.report_as not in names:
+            bad(0, f"report_as names unknown unit {u.report_as!r}", u.name)
+    return Units(units, aliases, path), problems
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, mtime: float) -> Units:
+    data, problems = load_yaml(Path(path))
+    units = None
+    if not problems:
+        units, problems = parse_units(data, path)
+    if problems:
+        raise DataFileError(problems)
+    return units
+
+
+def load_units(path: str | Path | None = None) -> Units:
+    """Load and validate a units file (default: the shipped rules/units.yaml)."""
+    p = Path(path) if path else default_units_file()
+    try:
+        mtime = p.stat().st_mtime
+    except OSError:
+        raise DataFileError([Problem(str(p), 0, "no such units file")]) from None
+    return _load_cached(str(p), mtime)
