@@ -24,6 +24,11 @@ rules_app = typer.Typer(no_args_is_help=True, help="Check and list rule files.")
 app.add_typer(rules_app, name="rules")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+def _out() -> Console:
+    """Standard output; wide enough for a table when it goes to a file or pipe."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
 FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
 RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable); same id replaces a default rule.")
@@ -86,7 +91,7 @@ def _run_batch(files, run, fmt, output, columns, title):
             _fail(f"{output}: cannot write ({exc.strerror or exc})")
         err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
     elif fmt == "table":
-        Console(highlight=False).print(export.rich_table(records, cols, title=title))
+        _out().print(export.rich_table(records, cols, title=title))
     elif fmt in export.BINARY_FORMATS:
         _fail(f"--format {fmt} needs --output FILE", 2)
     else:
@@ -144,7 +149,7 @@ def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97äº¿æ
     if not records:
         _fail(f"no number found in {text!r}")
     if format == "table":
-        Console(highlight=False).print(export.rich_table(records, cols))
+        _out().print(export.rich_table(records, cols))
     else:
         sys.stdout.write(export.render_text(records, "json" if format == "json" else "jsonl", cols))
 
@@ -181,7 +186,7 @@ def rules_list(rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = 
             t.add_column(c)
         for r in records:
             t.add_row(*[str(r[c]) for c in cols])
-        Console(highlight=False).print(t)
+        _out().print(t)
     elif format in ("csv", "json", "jsonl"):
         sys.stdout.write(export.render_text(records, format, cols))
     else:

@@ -36,8 +36,9 @@ def format_for(output: str | None, fmt: str | None) -> str:
 
 
 def columns_for(records: list[dict], base: list[str]) -> list[str]:
+    """The base columns, always, in order (a stable schema), then any extra keys."""
     extra = [k for r in records for k in r if k not in base]
-    cols = [c for c in base if c in ("file", "line", "column") or any(c in r for r in records)] or base
+    cols = list(base)
     seen = set(cols)
     for k in extra:
         if k not in seen:
@@ -127,7 +128,7 @@ def rich_table(records: list[dict], columns: list[str], title: str | None = None
     table = Table(title=title, show_lines=False)
     for c in show:
         table.add_column(c, justify="right" if c in ("line", "column", "value", "min", "max") else "left",
-                         overflow="fold")
+                         overflow="fold", no_wrap=c not in ("text", "also_matched"))
     for r in records:
         table.add_row(*[_fmt_value(r.get(c)) if c in ("value", "min", "max") else _cell(r.get(c)) for c in show])
     return table

@@ -66,16 +66,34 @@ def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str]]:
     if bom or bad <= MAX_BAD_SHARE * len(data):
         return _with_warning(data, "utf-8", bad, first, name)
     try:
-        return data.decode("gb18030"), "gb18030", []
+        text = data.decode("gb18030")
+        if _plausible_chinese(text):
+            return text, "gb18030", []
     except UnicodeDecodeError:
         pass
     bad, first = _count_bad(data, "gb18030")
-    if bad <= MAX_BAD_SHARE * len(data):
+    if bad <= MAX_BAD_SHARE * len(data) and _plausible_chinese(data.decode("gb18030", errors="replace")):
         return _with_warning(data, "gb18030", bad, first, name)
     guess = _guess_other(data)
     if guess:
         return guess
     raise InputError(f"{name}: not UTF-8 or GB18030 text ({bad} undecodable bytes)")
+
+
+def _plausible_chinese(text: str, sample: int = 20000) -> bool:
+    """Does text decoded as GB18030 read like Chinese? Real text uses common characters
+    (nearly all in GB2312); random bytes decode to mostly rare ones."""
+    chars = [c for c in text[:sample] if ord(c) > 127 and c != "\ufffd"]
+    if len(chars) < 20:
+        return True
+    common = 0
+    for c in chars:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.8 * len(chars)
 
 
 def _with_warning(data: bytes, enc: str, bad: int, first: int, name: str):
