@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""gazette throughput benchmark: `extract` and `quantities` in MB/s beside a plain regex scan.
+
+    .venv/bin/python benchmarks/bench.py                  # 20 MB corpus, best of 3
+    .venv/bin/python benchmarks/bench.py --quick          # a smoke run (2 MB, one pass)
+    .venv/bin/python benchmarks/bench.py --corpus none    # without the real-prose corpus
+
+The corpus is written to disk and read back the way the command line reads it: the shipped
+samples (samples/*.txt) copied as many issue-sized files until --size-mb is reached, the
+same text once more as a single big file, and, when the file exists, the government work
+reports (JSONL, field `content`) one file per report as a second, real-prose corpus.
+
+Everything runs in this one process with the library calls the CLI makes
+(`gazette_cli.extract` / `quantities` per file, rules and units loaded once, as
+`gazette extract DIR` does). Throughput is bytes on disk / wall time, best of --repeat
+passes, MB = 10^6 bytes. Speed goals are printed here, never asserted in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from gazette_cli.extraction import extract, quantities
+from gazette_cli.quantities import scanner_for
+from gazette_cli.reading import read_issue
+from gazette_cli.rules import load_rules
+from gazette_cli.units import load_units
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SAMPLES = ROOT / "samples"
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "government_work_reports.jsonl"
+GOAL_MBPS = 30.0
+MB = 1_000_000
+#: the baseline: what one plain regex pass over the same text costs
+PLAIN_RE = regex.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
+#: units the synthetic extra rules cycle through (all in rules/units.yaml)
+EXTRA_UNITS = ["元", "亩", "株", "%", "人", "个", "公里", "吨", "家", "项"]
+
+
+# -- corpus --------------------------------------------------------------------------------
+@dataclass
+class Corpus:
+    name: str
+    files: list[Path]
+    nbytes: int
+
+    @property
+    def mb(self) -> float:
+        return self.nbytes / MB
+
+
+def build_sample_corpus(samples: list[Path], out: Path, size_bytes: int) -> tuple[Corpus, Corpus]:
+    """Copies of the samples as issue files under out/issues until `size_bytes` is reached,
+    and the same text as one file, out/single/all.txt. Returns (issues, single)."""
+    if not samples:
+        raise SystemExit("bench: no samples/*.txt to build the corpus from")
+    data = [(p.stem, p.read_bytes()) for p in samples]
+    texts = [read_issue(p).text for p in samples]          # the single file is UTF-8 whatever the samples are
+    issues_dir, single_dir = out / "issues", out / "single"
+    issues_dir.mkdir(parents=True, exist_ok=True)
+    single_dir.mkdir(parents=True, exist_ok=True)
+    files, total, i = [], 0, 0
+    with open(single_dir / "all.txt", "wb") as single:
+        while total < size_bytes:
+            stem, raw = data[i % len(data)]
+            f = issues_dir / f"{i:05d}_{stem}.txt"
+            f.write_bytes(raw)
+            files.append(f)
+            total += len(raw)
+            single.write(texts[i % len(data)].encode("utf-8") + b"\n\n")
+            i += 1
+    big = single_dir / "all.txt"
+    return Corpus(f"samples ({len(samples)}) x {len(files)} files", files, total), \
+        Corpus("single file", [big], big.stat().st_size)
+
+
+def build_jsonl_corpus(path: Path, out: Path) -> Corpus | None:
+    """Each JSONL line's `content` as one issue file under out/reports (None if no file)."""
+    if not path or not path.is_file():
+        return None
+    d = out / "reports"
+    d.mkdir(parents=True, exist_ok=True)
+    files, total = [], 0
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            content = json.loads(line).get("content") or ""
+            if not content.strip():
+                continue
+            f = d / f"{n:04d}.txt"
+            raw = content.encode("utf-8")
+            f.write_bytes(raw)
+            files.append(f)
+            total += len(raw)
+    return Corpus(f"{path.name}: {len(files)} files", files, total) if files else None
+
+
+# -- synthetic rules ------------------------------------------------------------------------
+def corpus_bigrams(texts, skip: int = 40, limit: int = 2000) -> list[str]:
+    """Frequent CJK bigrams of the text (the most frequent `skip` left out)."""
+    c = Counter()
+    for t in texts:
+        for m in regex.finditer(r"\p{Han}{2,}", t):
+            w = m.group()
+            c.update(w[i:i + 2] for i in range(len(w) - 1))
+    return [w for w, _ in c.most_common(skip + limit)[skip:]]
+
+
+def write_extra_rules(out: Path, n: int, keywords: list[str] | None) -> Path:
+    """A valid rule file of `n` rules (one metric per unit in EXTRA_UNITS). With keywords
+    None they are words that never occur (CJK Extension A characters): only the size of the
+    rule set grows. Otherwise each rule takes two of `keywords`, and every fourth rule is a
+    pattern rule, so the extra rules really fire."""
+    out.mkdir(parents=True, exist_ok=True)
+    q = json.dumps
+    lines = ["# generated by benchmarks/bench.py", "metrics:"]
+    for u, unit in enumerate(EXTRA_UNITS):
+        lines += [f"  bench_m{u}:", f"    unit: {q(unit, ensure_ascii=False)}"]
+    lines.append("rules:")
+    for i in range(n):
+        if keywords:
+            kws = [keywords[(2 * i) % len(keywords)], keywords[(2 * i + 1) % len(keywords)]]
+        else:
+            kws = [chr(0x3400 + 2 * i) + chr(0x4000 + i), chr(0x3401 + 2 * i) + chr(0x4000 + i)]
+        lines += [f"  - id: bench.r{i}", f"    metric: bench_m{i % len(EXTRA_UNITS)}",
+                  f"    keywords: {q(kws, ensure_ascii=False)}"]
+        if i % 4 == 3:
+            lines.append(f"    patterns: [{q('{K}[^。；！？]{0,12}?{Q}', ensure_ascii=False)}]")
+    f = out / "bench_rules.yaml"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f
+
+
+# -- passes -----------------------------------------------------------------------------------
+def run_extract(files, ruleset) -> tuple[int, int]:
+    records = warnings = 0
+    for f in files:
+        r = extract(f, ruleset=ruleset)
+        records += len(r.records)
+        warnings += len(r.warnings)
+    return records, warnings
+
+
+def run_quantities(files, units) -> tuple[int, int]:
+    records = warnings = 0
+    for f in files:
+        r = quantities(f, units=units)
+        records += len(r.records)
+        warnings += len(r.warnings)
+    return records, warnings
+
+
+def run_regex(files) -> tuple[int, int]:
+    """Read and decode each file as extract does, then one plain regex pass."""
+    n = 0
+    for f in files:
+        text = read_issue(f).text
+        n += sum(1 for _ in PLAIN_RE.finditer(text))
+    return n, 0
+
+
+def run_read(files) -> tuple[int, int]:
+    for f in files:
+        read_issue(f)
+    return 0, 0
+
+
+def best_of(fn, repeat: int):
+    best, result = float("inf"), None
+    for _ in range(max(1, repeat)):
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def traced_peak(fn) -> tuple[float, object]:
+    """Peak Python heap (MiB) while fn runs, by tracemalloc (slow: never timed)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = fn()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20, result
+
+
+# -- main -------------------------------------------------------------------------------------
+def _row(label: str, seconds: float, nbytes: int, count, what: str = "records") -> dict:
+    mbps = nbytes / MB / seconds if seconds > 0 else float("inf")
+    print(f"  {label:<44} {seconds:8.3f} s {mbps:9.1f} MB/s {count:>9} {what}")
+    return {"seconds": seconds, "mb": nbytes / MB, "mb_per_s": mbps, what: count}
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size-mb", type=float, default=None,
+                    help="size of the samples corpus in MB (default 20; 2 with --quick)")
+    ap.add_argument("--repeat", type=int, default=None, help="passes per measurement, best kept (default 3; 1 with --quick)")
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS),
+                    help="JSONL of real reports (field `content`) for a second corpus; 'none' to skip "
+                         f"(default {DEFAULT_CORPUS}, skipped when missing)")
+    ap.add_argument("--samples", default=str(DEFAULT_SAMPLES), help="directory of sample issues (*.txt)")
+    ap.add_argument("--extra-rules", type=int, default=200, help="number of synthetic rules added (default 200)")
+    ap.add_argument("--quick", action="store_true", help="a smoke run: small corpus, one pass")
+    ap.add_argument("--workdir", default=None, help="write the corpus here and keep it (default: a temp dir, removed)")
+    ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
+    args = ap.parse_args(argv)
+    if args.size_mb is None:
+        args.size_mb = 2.0 if args.quick else 20.0
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
+    return args
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    if args.workdir:
+        work = Path(args.workdir)
+        work.mkdir(parents=True, exist_ok=True)
+        return run(args, work)
+    with tempfile.TemporaryDirectory(prefix="gazette-bench-") as tmp:
+        return run(args, Path(tmp))
+
+
+def run(args, work: Path) -> dict:
+    res: dict = {"size_mb": args.size_mb, "repeat": args.repeat}
+    samples = sorted(Path(args.samples).glob("*.txt"))
+    t0 = time.perf_counter()
+    issues, single = build_sample_corpus(samples, work / "samples", int(args.size_mb * MB))
+    real = None if args.corpus.lower() in ("", "none") else build_jsonl_corpus(Path(args.corpus), work / "real")
+    build_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    units = load_units()
+    ruleset = load_rules()
+    scanner_for(units), scanner_for(ruleset.units)  # compile the quantity pattern once, as the CLI does
+    load_s = time.perf_counter() - t0
+    texts = [read_issue(p).text for p in samples]
+    absent = load_rules([write_extra_rules(work / "rules_absent", args.extra_rules, None)])
+    present = load_rules([write_extra_rules(work / "rules_present", args.extra_rules, corpus_bigrams(texts))])
+
+    print(f"gazette benchmark — Python {sys.version.split()[0]}, best of {args.repeat}, MB = 10^6 bytes")
+    print(f"corpus: {issues.name}, {issues.mb:.1f} MB; the same as one file, {single.mb:.1f} MB"
+          + (f"; {real.name}, {real.mb:.1f} MB" if real else "; no real-prose corpus")
+          + f" (built in {build_s:.1f} s)")
+    print(f"rules: {len(ruleset)} default; +{args.extra_rules} synthetic ({len(absent)} and {len(present)} "
+          f"loaded); rules, units and the scan pattern load once in {load_s * 1000:.0f} ms (not timed below)")
+    if args.size_mb < 20:
+        print(f"note: {args.size_mb:g} MB is below the 20 MB the figures are meant for")
+
+    print(f"\n[{issues.name}, {issues.mb:.1f} MB]")
+    files = issues.files
+    s, _ = best_of(lambda: run_read(files), args.repeat)
+    res["read"] = _row("read + decode", s, issues.nbytes, len(files), "files")
+    s, (n, _) = best_of(lambda: run_regex(files), args.repeat)
+    res["regex"] = _row("plain regex (read + decode + finditer)", s, issues.nbytes, n, "matches")
+    s, (n, _) = best_of(lambda: run_quantities(files, units), args.repeat)
+    res["quantities"] = _row("quantities", s, issues.nbytes, n, "quantities")
+    s, (n, w) = best_of(lambda: run_extract(files, ruleset), args.repeat)
+    res["extract"] = _row("extract", s, issues.nbytes, n)
+    res["extract"]["warnings"] = w
+    s, (n, _) = best_of(lambda: run_extract([single.files[0]], ruleset), args.repeat)
+    res["extract_single"] = _row(f"extract, one {single.mb:.0f} MB file", s, single.nbytes, n)
+    s, (n, _) = best_of(lambda: run_extract(files, absent), args.repeat)
+    res["extract_rules_absent"] = _row(f"extract +{args.extra_rules} rules (keywords absent)", s, issues.nbytes, n)
+    s, (n, _) = best_of(lambda: run_extract(files, present), args.repeat)
+    res["extract_rules_present"] = _row(f"extract +{args.extra_rules} rules (corpus keywords)", s, issues.nbytes, n)
+
+    if real:
+        print(f"\n[{real.name}, {real.mb:.1f} MB of real prose]")
+        rf = real.files
+        s, (n, _) = best_of(lambda: run_regex(rf), args.repeat)
+        res["real_regex"] = _row("plain regex (read + decode + finditer)", s, real.nbytes, n, "matches")
+        s, (n, _) = best_of(lambda: run_quantities(rf, units), args.repeat)
+        res["real_quantities"] = _row("quantities", s, real.nbytes, n, "quantities")
+        s, (n, _) = best_of(lambda: run_extract(rf, ruleset), args.repeat)
+        res["real_extract"] = _row("extract", s, real.nbytes, n)
+        s, (n, _) = best_of(lambda: run_extract(rf, present), args.repeat)
+        res["real_extract_rules_present"] = _row(f"extract +{args.extra_rules} rules (corpus keywords)",
+                                                 s, real.nbytes, n)
+
+    peak_dir, _ = traced_peak(lambda: run_extract(files, ruleset))
+    peak_single, _ = traced_peak(lambda: run_extract([single.files[0]], ruleset))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    res["memory"] = {"extract_files_peak_mib": peak_dir, "extract_single_peak_mib": peak_single, "max_rss_mib": rss}
+    print(f"\nmemory: extract peak Python heap {peak_dir:.1f} MiB over the files, {peak_single:.1f} MiB on the "
+          f"single {single.mb:.0f} MB file (tracemalloc); process max RSS {rss:.0f} MiB")
+
+    e, q, r = res["extract"], res["quantities"], res["regex"]
+    ratio = r["mb_per_s"] / e["mb_per_s"] if e["mb_per_s"] else float("inf")
+    summary = (f"extract: {e['mb_per_s']:.1f} MB/s (goal {GOAL_MBPS:g} MB/s) · quantities {q['mb_per_s']:.1f} MB/s"
+               f" · plain regex {r['mb_per_s']:.1f} MB/s ({ratio:.1f}x extract)"
+               f" · +{args.extra_rules} rules {res['extract_rules_absent']['mb_per_s']:.1f} MB/s absent,"
+               f" {res['extract_rules_present']['mb_per_s']:.1f} MB/s firing"
+               + (f" · real prose {res['real_extract']['mb_per_s']:.1f} MB/s" if real else "")
+               + f" · peak {max(peak_dir, peak_single):.0f} MiB · {e['records']} records in {issues.mb:.1f} MB")
+    print("\n" + summary)
+    res["summary"] = summary
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return res
+
+
+if __name__ == "__main__":
+    main()
