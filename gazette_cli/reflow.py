@@ -3,7 +3,7 @@
 A line break is removed where the sentence goes on (育苗总量达9.97\\n亿株 → 9.97亿株), also
 across the blank lines a column break leaves in mid-sentence (提出意见\\n\\n和建议). It is
 kept where a sentence ends, where the next line is indented, and after a short line that
-stands alone (a headline). Nothing is inserted: no space between CJK characters or digits.
+stands alone or opens a paragraph before a much longer line (a headline). Nothing is inserted: no space between CJK characters or digits.
 
 Every character of the reflowed text maps back to its offset in the original, and from
 there to a 1-based line and column: results always point into the file as it is on disk.
@@ -18,6 +18,8 @@ TERMINAL = frozenset("。！？!?；;…")
 _CLOSERS = frozenset("”’」』）)】")
 #: a line at least this share of its paragraph's widest line is full: it was wrapped
 FULL_SHARE = 0.8
+#: a paragraph's first line at most this share of the next line's width is a headline
+HEADLINE_SHARE = 0.6
 
 
 @dataclass
@@ -96,7 +98,8 @@ def reflow(text: str) -> Flow:
         join = False
         if j < n and stripped_len and not _ends_sentence(content) and not _indented(lines[j]):
             if j == i + 1:
-                join = True
+                # a short first line before a longer one is a headline, not a wrap
+                join = not (para_max == 0 and stripped_len <= HEADLINE_SHARE * len(lines[j].strip()))
             else:  # blank lines between: a column break only if this line was full
                 join = para_max > 0 and stripped_len >= FULL_SHARE * para_max
         if join:

@@ -22,6 +22,8 @@ CASES = [
     ("一、把牢正确方向\n\n坚持党的全面领导", "一、把牢正确方向\n\n坚持党的全面领导"),
     # a blank line after a short last line of a paragraph: kept
     ("这是一段很长很长的文字内容啊\n结尾短\n\n新的段落开始", "这是一段很长很长的文字内容啊结尾短\n\n新的段落开始"),
+    # a short headline right above its article: kept
+    ("人才贷赋能创新创业\n近日，市文化艺术中心举办云南省农民画优秀作品馆际交流展", "人才贷赋能创新创业\n近日，市文化艺术中心举办云南省农民画优秀作品馆际交流展"),
     ("", ""),
 ]
 
