@@ -129,12 +129,19 @@ def quantities(files: List[Path] = typer.Argument(..., help="Issue text files or
 def explain(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
             format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-            no_reflow: bool = NoReflowOpt):
+            no_reflow: bool = NoReflowOpt,
+            unclaimed: bool = typer.Option(False, "--unclaimed", help="Only the quantities no rule claimed: what the rules miss.")):
     """Show every quantity with the rule that claimed it, the other rules that matched, or none."""
     ruleset = _load_ruleset(rules, no_default_rules)
     cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "also_matched", "context"]
-    _run_batch(files, lambda f: explain_file(f, ruleset=ruleset, reflow=not no_reflow), format, output, cols,
-               "quantities and the rules that claim them")
+
+    def run(f):
+        result = explain_file(f, ruleset=ruleset, reflow=not no_reflow)
+        if unclaimed:
+            result.records = [r for r in result.records if r["rule"] is None]
+        return result
+
+    _run_batch(files, run, format, output, cols, "quantities and the rules that claim them")
 
 
 @app.command()

@@ -76,6 +76,12 @@ def test_explain_shows_claimed_and_unclaimed_quantities():
     assert next(x for x in recs if x["text"] == "15 万元")["rule"] is None
 
 
+def test_explain_unclaimed_shows_what_the_rules_miss():
+    r = invoke("explain", SAMPLE, "--unclaimed", "-f", "jsonl")
+    recs = [json.loads(l) for l in r.stdout.splitlines()]
+    assert len(recs) == 28 and all(x["rule"] is None for x in recs)
+
+
 def test_rules_list():
     r = invoke("rules", "list", "-f", "jsonl")
     ids = {json.loads(l)["id"] for l in r.stdout.splitlines()}
