@@ -14,7 +14,8 @@ class InputError(GazetteError):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem in a data file (units or rules), located as `file:line: rule: what`."""
+    """One problem in a data file (units or rules), located as `file:line: rule: what`
+    (`file: what` for a problem with the whole file, such as a missing one)."""
 
     file: str
     line: int
@@ -22,7 +23,7 @@ class Problem:
     rule: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
+        where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.rule}: {self.what}" if self.rule else f"{where}: {self.what}"
 
 

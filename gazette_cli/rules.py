@@ -11,12 +11,13 @@ reported as ``file:line: rule-id: what is wrong``.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
-from .datafile import LineDict, load_yaml
+from .datafile import LineDict, LineList, load_yaml
 from .errors import DataFileError, Problem
 from .resources import default_rules_dir
 from .units import Units, load_units
@@ -135,10 +136,51 @@ class RuleSet:
 
 
 def _rule_files(path: Path) -> list[Path]:
+    """The rule files of a path: the file itself, or the .yaml/.yml files directly in a
+    directory (not its subdirectories: those are packs, loaded by name)."""
     if path.is_dir():
         return sorted(p for p in path.iterdir()
-                      if p.suffix in (".yaml", ".yml") and p.name not in ("units.yaml", "units.yml"))
+                      if p.is_file() and p.suffix in (".yaml", ".yml") and p.name not in ("units.yaml", "units.yml"))
     return [path]
+
+
+def available_packs() -> list[str]:
+    """The optional rule packs shipped beside the default one (subdirectories of rules/)."""
+    root = default_rules_dir()
+    try:
+        return sorted(d.name for d in root.iterdir() if d.is_dir() and _rule_files(d))
+    except OSError:
+        return []
+
+
+def _close(word, choices) -> str:
+    """' (did you mean 'x'?)' when `word` looks like a misspelling of one of `choices`."""
+    if not isinstance(word, str):
+        return ""
+    near = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {near[0]!r}?" if near else ""
+
+
+def _unknown_field(key, allowed) -> str:
+    near = _close(key, allowed)
+    if near:
+        return f"unknown field {key!r}{near}"
+    return f"unknown field {key!r} (allowed: {', '.join(sorted(allowed))})"
+
+
+def _unit_problem(unit, units: Units) -> str | None:
+    """What is wrong with a unit name written in a rule file, or None."""
+    if not isinstance(unit, str) or not unit:
+        return f"unit must be a unit name from {Path(units.path).name}, got {unit!r}"
+    if unit in units.units:
+        return None
+    if unit in units.by_alias:
+        return f"unit {unit!r} is a spelling of {units.by_alias[unit].name!r}: write unit: {units.by_alias[unit].name}"
+    if len(unit) > 1 and unit[0] in "十百千万亿兆" and unit[1:] in units.by_alias:
+        base = units.by_alias[unit[1:]].name
+        return (f"unknown unit {unit!r}: {unit[0]} is part of the number, not of the unit "
+                f"(write unit: {base}; 5万元 is 50000 {base})")
+    return f"unknown unit {unit!r} (not in {Path(units.path).name}{_close(unit, units.units)})"
 
 
 def _parse_file(path: Path, units: Units, problems: list[Problem]):
@@ -151,11 +193,12 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
     if data is None:
         return {}, []
     if not isinstance(data, LineDict):
-        problems.append(Problem(name, 1, "a rule file is a mapping with `metrics:` and/or `rules:`"))
+        problems.append(Problem(name, getattr(data, "line", 1) or 1,
+                                "a rule file is a mapping with `metrics:` and/or `rules:` (see rules/README.md)"))
         return {}, []
     for key in data:
         if key not in FILE_FIELDS:
-            problems.append(Problem(name, data.line_of(key), f"unknown top-level field {key!r} (allowed: metrics, rules)"))
+            problems.append(Problem(name, data.line_of(key), f"top-level {_unknown_field(key, FILE_FIELDS)}"))
     metrics: dict[str, Metric] = {}
     raw_metrics = data.get("metrics") or {}
     if not isinstance(raw_metrics, LineDict):
@@ -163,18 +206,22 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
         raw_metrics = {}
     for mname, spec in raw_metrics.items():
         line = raw_metrics.line_of(mname)
-        spec = spec if isinstance(spec, LineDict) else LineDict()
+        if not isinstance(spec, LineDict):
+            problems.append(Problem(name, line, f"metric {mname}: must be a mapping such as {{unit: 元, description: …}}, got {spec!r}"))
+            continue
         for key in spec:
             if key not in METRIC_FIELDS:
-                problems.append(Problem(name, spec.line_of(key), f"metric {mname}: unknown field {key!r} (allowed: unit, description)"))
+                problems.append(Problem(name, spec.line_of(key), f"metric {mname}: {_unknown_field(key, METRIC_FIELDS)}"))
         unit = spec.get("unit")
-        if unit is not None and unit not in units.units:
-            problems.append(Problem(name, spec.line_of("unit") if spec else line, f"metric {mname}: unknown unit {unit!r} (not in {units.path})"))
-            unit = None
-        metrics[str(mname)] = Metric(str(mname), unit, str(spec.get("description", "")), name, line)
+        if unit is not None:
+            what = _unit_problem(unit, units)
+            if what:
+                problems.append(Problem(name, spec.line_of("unit"), f"metric {mname}: {what}"))
+                unit = None
+        metrics[str(mname)] = Metric(str(mname), unit, str(spec.get("description") or ""), name, line)
     rules = data.get("rules") or []
     if not isinstance(rules, list):
-        problems.append(Problem(name, data.line_of("rules"), "`rules:` must be a list of rules"))
+        problems.append(Problem(name, data.line_of("rules"), "`rules:` must be a list of rules, each starting with `- id: …`"))
         rules = []
     return metrics, rules
 
@@ -182,12 +229,7 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
 def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems) -> object | None:
     where = f"pattern {index}"
     if not isinstance(src, str) or not src:
-        problems.append(Problem(file, line, f"{where} must be a non-empty string", rule_id))
-        return None
-    n = src.count("{Q}")
-    if n != 1:
-        what = "has no {Q}: mark where the quantity stands with {Q}" if n == 0 else "has more than one {Q}"
-        problems.append(Problem(file, line, f"{where} {what}", rule_id))
+        problems.append(Problem(file, line, f"{where} must be a non-empty text, got {src!r}", rule_id))
         return None
     # compile once with same-length stand-ins, so an error position is a position in `src`
     try:
@@ -195,54 +237,74 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
     except regex.error as exc:
         pos = getattr(exc, "pos", None)
         at = f" at position {pos}: {src[:pos]}⟨here⟩{src[pos:]}" if pos is not None else ""
-        problems.append(Problem(file, line, f"{where} does not compile: {exc.msg if hasattr(exc, 'msg') else exc}{at}", rule_id))
+        problems.append(Problem(file, line, f"{where} does not compile: {getattr(exc, 'msg', exc)}{at}", rule_id))
+        return None
+    n = src.count("{Q}")
+    if n != 1:
+        what = ("has no {Q}: mark where the claimed quantity stands with {Q}" if n == 0
+                else f"has {n} {{Q}}: a pattern claims one quantity, mark the others with {{N}}")
+        problems.append(Problem(file, line, f"{where} {what}", rule_id))
         return None
     body = src
     for ph, rx in PLACEHOLDERS.items():
         body = body.replace(ph, rx)
     body = body.replace("{K}", "(?:" + "|".join(regex.escape(k) for k in sorted(keywords, key=len, reverse=True)) + ")")
-    return regex.compile(body)
+    try:
+        return regex.compile(body)
+    except regex.error as exc:  # e.g. a group of its own named Q
+        problems.append(Problem(file, line, f"{where} does not compile once {{Q}}, {{N}} and {{K}} are filled in: "
+                                f"{getattr(exc, 'msg', exc)} (is a group named Q?)", rule_id))
+        return None
 
 
 def _str_list(value) -> list[str] | None:
-    if isinstance(value, str):
+    if isinstance(value, str) and value:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
         return value
     return None
 
 
-def _parse_rule(entry, file: str, metrics: dict[str, Metric], units: Units, problems: list[Problem], order: int) -> Rule | None:
+def _line_of_item(container, index: int, default: int) -> int:
+    return container.line_of(index) if isinstance(container, LineList) else default
+
+
+def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: Units,
+                problems: list[Problem], order: int) -> Rule | None:
     if not isinstance(entry, LineDict):
-        problems.append(Problem(file, 0, f"a rule must be a mapping, got {entry!r}"))
+        problems.append(Problem(file, line, f"a rule must be a mapping (id: …, metric: …, keywords: …), got {entry!r}"))
         return None
     line = entry.line
     rid = entry.get("id")
-    label = str(rid) if rid else f"(rule at line {line})"
+    label = rid if isinstance(rid, str) and rid else f"(rule at line {line})"
     before = len(problems)
     for key in entry:
         if key not in RULE_FIELDS:
-            problems.append(Problem(file, entry.line_of(key), f"unknown field {key!r} (allowed: {', '.join(sorted(RULE_FIELDS))})", label))
+            problems.append(Problem(file, entry.line_of(key), _unknown_field(key, RULE_FIELDS), label))
     for key in ("id", "metric", "keywords"):
         if key not in entry:
             problems.append(Problem(file, line, f"missing field {key!r}", label))
-    if not isinstance(rid, str) and "id" in entry:
-        problems.append(Problem(file, entry.line_of("id"), "id must be a string", label))
+    if "id" in entry and (not isinstance(rid, str) or not rid or any(c.isspace() for c in rid)):
+        problems.append(Problem(file, entry.line_of("id"), f"id must be a name without spaces, got {rid!r}", label))
     metric = entry.get("metric")
     if "metric" in entry and metric not in metrics:
-        problems.append(Problem(file, entry.line_of("metric"), f"unknown metric {metric!r} (declare it under `metrics:`)", label))
+        problems.append(Problem(file, entry.line_of("metric"),
+                                f"unknown metric {metric!r} (declare it under `metrics:`{_close(metric, metrics)})", label))
     unit = entry.get("unit") or (metrics[metric].unit if metric in metrics else None)
-    if "unit" in entry and entry["unit"] not in units.units:
-        problems.append(Problem(file, entry.line_of("unit"), f"unknown unit {entry['unit']!r} (not in {units.path})", label))
+    if "unit" in entry:
+        what = _unit_problem(entry["unit"], units)
+        if what:
+            problems.append(Problem(file, entry.line_of("unit"), what, label))
     elif unit is None and metric in metrics:
         problems.append(Problem(file, line, f"no unit: give the rule or its metric {metric!r} a `unit`", label))
-    keywords = _str_list(entry.get("keywords")) if "keywords" in entry else []
+    raw_kw = entry.get("keywords")
+    keywords = _str_list(raw_kw) if "keywords" in entry else []
     if keywords is None or ("keywords" in entry and not keywords):
-        problems.append(Problem(file, entry.line_of("keywords"), "keywords must be a non-empty list of words", label))
+        problems.append(Problem(file, entry.line_of("keywords"), f"keywords must be a non-empty list of words, got {raw_kw!r}", label))
         keywords = []
-    exclude = _str_list(entry.get("exclude", []))
+    exclude = _str_list(entry.get("exclude") or [])
     if exclude is None:
-        problems.append(Problem(file, entry.line_of("exclude"), "exclude must be a list of words", label))
+        problems.append(Problem(file, entry.line_of("exclude"), f"exclude must be a list of words, got {entry.get('exclude')!r}", label))
         exclude = []
     ints = {}
     for key, default in (("before", DEFAULT_BEFORE), ("after", DEFAULT_AFTER), ("priority", 0)):
@@ -254,112 +316,208 @@ def _parse_rule(entry, file: str, metrics: dict[str, Metric], units: Units, prob
     sources = entry.get("patterns", [])
     sources = [sources] if isinstance(sources, str) else sources
     compiled = []
+    if sources is None:
+        sources = []
     if not isinstance(sources, list):
         problems.append(Problem(file, entry.line_of("patterns"), "patterns must be a list of regexes", label))
         sources = []
     for i, src in enumerate(sources, 1):
-        c = _compile_pattern(src, label, keywords, file, entry.line_of("patterns"), i, problems)
-        compiled.append(c)
+        at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
+        compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
     examples = _parse_examples(entry, file, label, problems)
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_sources=list(sources), before=ints["before"], after=ints["after"],
-                exclude=tuple(exclude), priority=ints["priority"], description=str(entry.get("description", "")),
+                exclude=tuple(exclude), priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
+
+
+QUALIFIERS = ("approx", "over", "under", "max", "min")
 
 
 def _parse_examples(entry: LineDict, file: str, label: str, problems: list[Problem]) -> list[Example]:
     out: list[Example] = []
     raw = entry.get("examples", []) or []
     if not isinstance(raw, list):
-        problems.append(Problem(file, entry.line_of("examples"), "examples must be a list of {text, value}", label))
+        problems.append(Problem(file, entry.line_of("examples"), "examples must be a list of {text: …, value: …}", label))
         raw = []
-    for ex in raw:
-        if not isinstance(ex, LineDict) or "text" not in ex or not isinstance(ex.get("text"), str):
-            problems.append(Problem(file, getattr(ex, "line", entry.line_of("examples")), "an example needs `text` (and the `value` it must give)", label))
+    for i, ex in enumerate(raw):
+        at = _line_of_item(raw, i, entry.line_of("examples"))
+        if not isinstance(ex, LineDict) or not isinstance(ex.get("text"), str) or not ex.get("text").strip():
+            problems.append(Problem(file, at, "an example needs `text` (and the `value` it must give), "
+                                    "e.g. {text: 完成投资5亿元, value: 500000000}", label))
             continue
+        bad = len(problems)
         for key in ex:
             if key not in EXAMPLE_FIELDS:
-                problems.append(Problem(file, ex.line_of(key), f"example: unknown field {key!r} (allowed: {', '.join(sorted(EXAMPLE_FIELDS))})", label))
+                problems.append(Problem(file, ex.line_of(key), f"example: {_unknown_field(key, EXAMPLE_FIELDS)}", label))
         if "value" not in ex and "min" not in ex and "max" not in ex:
-            problems.append(Problem(file, ex.line, "an example needs the `value` it must give", label))
+            problems.append(Problem(file, at, "an example needs the `value` it must give", label))
+        for key in ("value", "min", "max"):
+            v = ex.get(key)
+            if key in ex and v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                problems.append(Problem(file, ex.line_of(key), f"example: {key} must be a number (in the metric's unit) or null, got {v!r}", label))
+        if "qualifier" in ex and ex["qualifier"] is not None and ex["qualifier"] not in QUALIFIERS:
+            problems.append(Problem(file, ex.line_of("qualifier"),
+                                    f"example: qualifier must be one of {', '.join(QUALIFIERS)} or null, got {ex['qualifier']!r}", label))
+        if "unit" in ex and not isinstance(ex["unit"], str):
+            problems.append(Problem(file, ex.line_of("unit"), f"example: unit must be a unit name, got {ex['unit']!r}", label))
+        if len(problems) > bad:
             continue
-        out.append(Example(ex["text"], ex.line, {k: ex[k] for k in ("value", "unit", "qualifier", "min", "max") if k in ex}))
+        out.append(Example(ex["text"], at, {k: ex[k] for k in ("value", "unit", "qualifier", "min", "max") if k in ex}))
     raw = entry.get("counterexamples", []) or []
-    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
         problems.append(Problem(file, entry.line_of("counterexamples"), "counterexamples must be a list of texts", label))
         raw = []
-    line = entry.line_of("counterexamples")
     for i, text in enumerate(raw):
-        out.append(Example(text, line + 1 + i, None))
+        out.append(Example(text, _line_of_item(raw, i, entry.line_of("counterexamples") + 1 + i), None))
     return out
 
 
-def load_rules(paths=None, *, default: bool = True, units: Units | None = None) -> RuleSet:
-    """Load the default rule pack and/or rule files and directories; a later rule with the
-    same id replaces an earlier one. Raises DataFileError listing every problem."""
-    ruleset, problems = _load(paths, default=default, units=units)
+def load_rules(paths=None, *, default: bool = True, packs=(), units: Units | None = None) -> RuleSet:
+    """Load rules: the default pack (unless ``default=False``), then each named optional
+    pack (``packs=("extended",)``: the files in rules/extended/), then each file or
+    directory of ``paths``. A rule whose id was loaded by an earlier one of these replaces
+    it; the same id twice within one of them is a problem. Raises DataFileError listing
+    every problem of every file."""
+    ruleset, problems = _load(paths, default=default, packs=packs, units=units)
     if problems:
         raise DataFileError(problems)
     return ruleset
 
 
-def _load(paths, *, default: bool, units: Units | None) -> tuple[RuleSet | None, list[Problem]]:
-    units = units or load_units()
-    problems: list[Problem] = []
+def _groups(paths, default: bool, packs, problems: list[Problem]) -> list[list[Path]]:
+    """The files to load, in groups: a rule of a later group may replace one of an earlier."""
     groups: list[list[Path]] = []
+    root = default_rules_dir()
     if default:
-        groups.append(_rule_files(default_rules_dir()))
+        groups.append(_rule_files(root))
+    if isinstance(packs, str):
+        packs = [packs]
+    for name in packs or ():
+        d = root / str(name)
+        if not name or "/" in str(name) or "\\" in str(name) or str(name).startswith(".") or not d.is_dir() \
+                or not _rule_files(d):
+            have = available_packs()
+            problems.append(Problem(str(root), 0, f"unknown rule pack {name!r} (available: {', '.join(have) or 'none'})"))
+            continue
+        groups.append(_rule_files(d))
     for p in paths or []:
         p = Path(p)
         if not p.exists():
             problems.append(Problem(str(p), 0, "no such rule file or directory"))
             continue
-        groups.append(_rule_files(p))
-    parsed = []
+        files = _rule_files(p)
+        if not files:
+            problems.append(Problem(str(p), 0, "no .yaml rule files in this directory"))
+        groups.append(files)
+    return groups
+
+
+def _load(paths, *, default: bool, packs=(), units: Units | None) -> tuple[RuleSet | None, list[Problem]]:
+    units = units or load_units()
+    problems: list[Problem] = []
+    groups = _groups(paths, default, packs, problems)
+    parsed = []          # (group index, file, raw entries)
     metrics: dict[str, Metric] = {}
     loaded: set[Path] = set()
-    for group in groups:
+    for g, group in enumerate(groups):
         for f in group:
-            if f.resolve() in loaded:  # a default file named again: load it once
+            if f.resolve() in loaded:  # a file named twice (a default file given again): load it once
                 continue
             loaded.add(f.resolve())
             m, raw = _parse_file(f, units, problems)
             for name, metric in m.items():
-                metrics[name] = metric
-            parsed.append((f, raw))
+                prev = metrics.get(name)
+                if prev is not None and prev.unit and metric.unit and prev.unit != metric.unit:
+                    problems.append(Problem(metric.file, metric.line,
+                                            f"metric {name}: unit {metric.unit!r} differs from {prev.unit!r} "
+                                            f"declared at {prev.file}:{prev.line} (a metric has one unit)"))
+                    continue
+                if prev is None or metric.unit or not prev.unit:
+                    metrics[name] = metric
+            parsed.append((g, f, raw))
     rules: dict[str, Rule] = {}
-    seen_in_group: dict[str, str] = {}
+    group_of: dict[str, int] = {}
     order = 0
-    default_files = {str(f) for f in groups[0]} if default and groups else set()
-    for f, raw in parsed:
-        for entry in raw:
+    for g, f, raw in parsed:
+        for i, entry in enumerate(raw):
             order += 1
-            rule = _parse_rule(entry, str(f), metrics, units, problems, order)
+            rule = _parse_rule(entry, str(f), _line_of_item(raw, i, 0), metrics, units, problems, order)
             if rule is None:
                 continue
             prev = rules.get(rule.id)
-            if prev is not None and not (prev.file in default_files and rule.file not in default_files):
-                problems.append(Problem(rule.file, rule.line, f"duplicate id (first defined at {prev.file}:{prev.line})", rule.id))
-                continue
+            if prev is not None:
+                if group_of[rule.id] == g:
+                    problems.append(Problem(rule.file, rule.line, f"duplicate id (first defined at {prev.file}:{prev.line})", rule.id))
+                    continue
+                rule.order = prev.order  # replaces the earlier rule in its place
             rules[rule.id] = rule
-            seen_in_group[rule.id] = rule.file
-    sources = [str(f) for f, _ in parsed]
-    return RuleSet(list(rules.values()), metrics, units, sources), problems
+            group_of[rule.id] = g
+    sources = [str(f) for _, f, _ in parsed]
+    return RuleSet(list(rules.values()), metrics, units, sources), _sorted(problems)
 
 
-def check_rules(paths=None, *, default: bool = True, units: Units | None = None) -> list[Problem]:
-    """Every problem in the rule files, example failures included (`gazette rules check`)."""
-    ruleset, problems = _load(paths, default=default, units=units)
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    """Problems file by file (in the order met), line by line."""
+    rank: dict[str, int] = {}
+    for p in problems:
+        rank.setdefault(p.file, len(rank))
+    return sorted(problems, key=lambda p: (rank[p.file], p.line))
+
+
+def check_rules(paths=None, *, default: bool = True, packs=(), units: Units | None = None) -> list[Problem]:
+    """Every problem in the rule files, example failures and runaway patterns included
+    (`gazette rules check`). Examples run for the rules of `paths` when given, else of
+    `packs` when given, else of every loaded rule."""
+    try:
+        ruleset, problems = _load(paths, default=default, packs=packs, units=units)
+    except DataFileError as exc:  # the units file itself
+        return list(exc.problems)
     if ruleset is None:
         return problems
-    explicit = {str(f) for p in (paths or []) for f in _rule_files(Path(p))} if paths else None
+    if paths:
+        checked = {str(f) for p in paths if Path(p).exists() for f in _rule_files(Path(p))}
+    elif packs:
+        checked = {str(f) for name in ([packs] if isinstance(packs, str) else packs)
+                   if (default_rules_dir() / str(name)).is_dir() for f in _rule_files(default_rules_dir() / str(name))}
+    else:
+        checked = None
+    more: list[Problem] = []
     for rule in ruleset.rules:
-        if explicit is not None and rule.file not in explicit:
+        if checked is not None and rule.file not in checked:
             continue
-        problems.extend(run_examples(ruleset, rule))
-    return problems
+        more.extend(probe_patterns(rule))
+        more.extend(run_examples(ruleset, rule))
+    return _sorted(problems + more)
+
+
+#: the characters runaway patterns are probed with, each repeated over a long sentence
+_PROBE_CHARS = ("1", "一", "a", " ", "，", "万", "年", SENTINEL, "1" + SENTINEL)
+_PROBE_LENGTH = 600
+
+
+def probe_patterns(rule: Rule) -> list[Problem]:
+    r"""Run each pattern of a rule on long monotonous sentences (the input that makes nested
+    repeats such as (\d+)+ backtrack without end); one Problem per pattern that hits the
+    time limit. Such a pattern would be skipped, with a warning, on real text like it."""
+    out: list[Problem] = []
+    probes = [c * (_PROBE_LENGTH // len(c)) for c in (*_PROBE_CHARS, *rule.keywords[:3])]
+    for i, (pattern, src) in enumerate(zip(rule.patterns, rule.pattern_sources), 1):
+        for probe in probes:
+            try:
+                for end in ("", "x", "。"):
+                    for _ in pattern.finditer(probe + end, overlapped=True, timeout=PATTERN_TIMEOUT):
+                        pass
+            except TimeoutError:
+                shown = probe[:6].replace(SENTINEL, "{Q}")
+                out.append(Problem(rule.file, rule.line,
+                                   f"pattern {i} is too slow: over {PATTERN_TIMEOUT}s on a {len(probe)}-character "
+                                   f"sentence of {shown}… (nested repeats such as (\\d+)+ backtrack without end; "
+                                   f"write \\d+ once); on such text the rule would be skipped", rule.id))
+                break
+    return out
 
 
 def run_examples(ruleset: RuleSet, rule: Rule) -> list[Problem]:
@@ -367,18 +525,23 @@ def run_examples(ruleset: RuleSet, rule: Rule) -> list[Problem]:
     from .extraction import extract_text  # late import: extraction uses this module
 
     sub = ruleset.subset(rule)
+    metric = ruleset.metrics.get(rule.metric)
+    unit = (metric.unit if metric else None) or rule.unit
     out: list[Problem] = []
     for ex in rule.examples:
-        records = [r for r in extract_text(ex.text, ruleset=sub, reflow=False) if r.get("rule") == rule.id]
+        timeouts: list[str] = []
+        records = [r for r in extract_text(ex.text, ruleset=sub, reflow=False, warn=timeouts.append)
+                   if r.get("rule") == rule.id]
+        slow = f" (a pattern hit the time limit)" if timeouts else ""
         if ex.expect is None:
             if records:
                 got = ", ".join(_describe(r) for r in records)
                 out.append(Problem(rule.file, ex.line, f"counterexample {ex.text!r} must not match, got {got}", rule.id))
             continue
         if not any(_agrees(r, ex.expect) for r in records):
-            want = _describe(ex.expect)
+            want = _describe({"unit": unit, **ex.expect}, explicit=True)
             got = ", ".join(_describe(r) for r in records) or "no match"
-            out.append(Problem(rule.file, ex.line, f"example {ex.text!r}: expected {want}, got {got}", rule.id))
+            out.append(Problem(rule.file, ex.line, f"example {ex.text!r}: expected {want}, got {got}{slow}", rule.id))
     return out
 
 
@@ -400,14 +563,24 @@ def _agrees(record: dict, expect: dict) -> bool:
     return True
 
 
-def _describe(d: dict) -> str:
+def _fmt(v) -> str:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e18:
+        return str(int(v))
+    return str(v)
+
+
+def _describe(d: dict, explicit: bool = False) -> str:
+    """A record or an expectation as an analyst reads it: 600000000 元 (over)."""
     parts = []
     if d.get("value") is not None:
-        parts.append(f"{d['value']:g}" if isinstance(d["value"], float) else str(d["value"]))
-    elif d.get("min") is not None or d.get("max") is not None:
-        parts.append(f"{d.get('min')}–{d.get('max')}")
+        parts.append(_fmt(d["value"]))
+    if d.get("min") is not None or d.get("max") is not None:
+        rng = f"{_fmt(d['min']) if d.get('min') is not None else ''}–{_fmt(d['max']) if d.get('max') is not None else ''}"
+        parts.append(rng if d.get("value") is None else f"[{rng}]")
     if d.get("unit"):
         parts.append(str(d["unit"]))
     if d.get("qualifier"):
         parts.append(f"({d['qualifier']})")
+    elif explicit and "qualifier" in d:
+        parts.append("(no qualifier)")
     return " ".join(parts) or "nothing"
