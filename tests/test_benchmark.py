@@ -45,3 +45,4 @@ def test_benchmark_quick_run(bench, tmp_path, capsys):
     assert res["regex"]["matches"] > 0 and "real_extract" in res
     assert "extract: " in out and "(goal 30 MB/s)" in out
     assert res["summary"] in out
+    assert set(res["extract"].get("stages", {})) <= {"scan", "rules"}
