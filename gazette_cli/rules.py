@@ -60,6 +60,7 @@ class Rule:
     keywords: tuple[str, ...]
     patterns: list = field(default_factory=list)        # compiled
     pattern_sources: list = field(default_factory=list)
+    pattern_lines: list = field(default_factory=list)    # the line of each pattern
     before: int = DEFAULT_BEFORE
     after: int = DEFAULT_AFTER
     exclude: tuple[str, ...] = ()
@@ -315,7 +316,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         ints[key] = v
     sources = entry.get("patterns", [])
     sources = [sources] if isinstance(sources, str) else sources
-    compiled = []
+    compiled, lines = [], []
     if sources is None:
         sources = []
     if not isinstance(sources, list):
@@ -323,12 +324,13 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         sources = []
     for i, src in enumerate(sources, 1):
         at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
+        lines.append(at)
         compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
     examples = _parse_examples(entry, file, label, problems)
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
-                pattern_sources=list(sources), before=ints["before"], after=ints["after"],
+                pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
@@ -496,6 +498,19 @@ def check_rules(paths=None, *, default: bool = True, packs=(), units: Units | No
 #: the characters runaway patterns are probed with, each repeated over a long sentence
 _PROBE_CHARS = ("1", "一", "a", " ", "，", "万", "年", SENTINEL, "1" + SENTINEL)
 _PROBE_LENGTH = 600
+#: a pattern may spend this long in all on one text before it is skipped for the rest of it
+PATTERN_BUDGET = 1.0
+
+
+def _probes(rule: Rule):
+    """Long monotonous sentences, each ending in a character that breaks the run and then
+    a quantity: the input that makes nested repeats backtrack."""
+    starts = ("", *rule.keywords[:2])
+    for c in (*_PROBE_CHARS, *rule.keywords[:2]):
+        body = c * (_PROBE_LENGTH // len(c))
+        for start in starts:
+            for end in ("", "x", "。", "x" + SENTINEL, "。" + SENTINEL, "，" + (rule.keywords[0] if rule.keywords else "") + SENTINEL):
+                yield start + body + end
 
 
 def probe_patterns(rule: Rule) -> list[Problem]:
@@ -503,19 +518,18 @@ def probe_patterns(rule: Rule) -> list[Problem]:
     repeats such as (\d+)+ backtrack without end); one Problem per pattern that hits the
     time limit. Such a pattern would be skipped, with a warning, on real text like it."""
     out: list[Problem] = []
-    probes = [c * (_PROBE_LENGTH // len(c)) for c in (*_PROBE_CHARS, *rule.keywords[:3])]
-    for i, (pattern, src) in enumerate(zip(rule.patterns, rule.pattern_sources), 1):
-        for probe in probes:
+    for i, pattern in enumerate(rule.patterns, 1):
+        for probe in _probes(rule):
             try:
-                for end in ("", "x", "。"):
-                    for _ in pattern.finditer(probe + end, overlapped=True, timeout=PATTERN_TIMEOUT):
-                        pass
+                for _ in pattern.finditer(probe, overlapped=True, timeout=PATTERN_TIMEOUT):
+                    pass
             except TimeoutError:
-                shown = probe[:6].replace(SENTINEL, "{Q}")
-                out.append(Problem(rule.file, rule.line,
+                shown = probe[:4] + "…" + probe[-3:]
+                line = rule.pattern_lines[i - 1] if i <= len(rule.pattern_lines) else rule.line
+                out.append(Problem(rule.file, line,
                                    f"pattern {i} is too slow: over {PATTERN_TIMEOUT}s on a {len(probe)}-character "
-                                   f"sentence of {shown}… (nested repeats such as (\\d+)+ backtrack without end; "
-                                   f"write \\d+ once); on such text the rule would be skipped", rule.id))
+                                   f"sentence {shown.replace(SENTINEL, '{Q}')!r}; nested repeats such as (\\d+)+ "
+                                   f"backtrack without end (write \\d+ once); on such text the rule is skipped", rule.id))
                 break
     return out
 
