@@ -33,6 +33,7 @@ FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.joi
 OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
 RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable); same id replaces a default rule.")
 NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
+PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable), e.g. extended.")
 NoReflowOpt = typer.Option(False, "--no-reflow", help="Treat every line on its own (do not undo hard wraps).")
 
 
@@ -54,11 +55,11 @@ def _expand(files: List[Path]) -> list[Path]:
     return out
 
 
-def _load_ruleset(rules, no_default):
-    if no_default and not rules:
-        _fail("--no-default-rules needs at least one --rules PATH", 2)
+def _load_ruleset(rules, no_default, packs=None):
+    if no_default and not rules and not packs:
+        _fail("--no-default-rules needs at least one --rules PATH or --pack NAME", 2)
     try:
-        return load_rules(rules or [], default=not no_default)
+        return load_rules(rules or [], default=not no_default, packs=packs or ())
     except DataFileError as exc:
         for p in exc.problems:
             err.print(str(p), markup=False)
@@ -104,9 +105,9 @@ def _run_batch(files, run, fmt, output, columns, title):
 def extract(files: List[Path] = typer.Argument(..., help="Issue text files (UTF-8 or GB18030) or directories."),
             format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-            no_reflow: bool = NoReflowOpt):
+            pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt):
     """Extract the policy metrics of issues as a table."""
-    ruleset = _load_ruleset(rules, no_default_rules)
+    ruleset = _load_ruleset(rules, no_default_rules, pack)
     _run_batch(files, lambda f: extract_file(f, ruleset=ruleset, reflow=not no_reflow),
                format, output, export.METRIC_COLUMNS, "policy metrics")
 
@@ -129,10 +130,10 @@ def quantities(files: List[Path] = typer.Argument(..., help="Issue text files or
 def explain(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
             format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-            no_reflow: bool = NoReflowOpt,
+            pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt,
             unclaimed: bool = typer.Option(False, "--unclaimed", help="Only the quantities no rule claimed: what the rules miss.")):
     """Show every quantity with the rule that claimed it, the other rules that matched, or none."""
-    ruleset = _load_ruleset(rules, no_default_rules)
+    ruleset = _load_ruleset(rules, no_default_rules, pack)
     cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "also_matched", "context"]
 
     def run(f):
@@ -178,9 +179,9 @@ def rules_check(paths: Optional[List[Path]] = typer.Argument(None, help="Rule fi
 
 @rules_app.command("list")
 def rules_list(rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-               format: str = typer.Option("table", "--format", "-f", help="table, csv, json or jsonl")):
+               pack: Optional[List[str]] = PackOpt, format: str = typer.Option("table", "--format", "-f", help="table, csv, json or jsonl")):
     """List the loaded rules: id, metric, unit, file, number of examples."""
-    ruleset = _load_ruleset(rules, no_default_rules)
+    ruleset = _load_ruleset(rules, no_default_rules, pack)
     records = [{"id": r.id, "metric": r.metric, "unit": r.unit, "priority": r.priority,
                 "keywords": len(r.keywords), "patterns": len(r.patterns), "examples": len(r.examples),
                 "file": f"{r.file}:{r.line}"} for r in ruleset.rules]

@@ -82,6 +82,14 @@ def test_explain_unclaimed_shows_what_the_rules_miss():
     assert len(recs) == 28 and all(x["rule"] is None for x in recs)
 
 
+def test_pack_adds_the_extended_rules():
+    r = invoke("extract", SAMPLE, "--pack", "extended", "-f", "jsonl")
+    metrics = {json.loads(l)["metric"] for l in r.stdout.splitlines()}
+    assert {"loan_amount", "interest_rate"} <= metrics
+    r = invoke("extract", SAMPLE, "--pack", "nosuchpack")
+    assert r.exit_code == 1
+
+
 def test_rules_list():
     r = invoke("rules", "list", "-f", "jsonl")
     ids = {json.loads(l)["id"] for l in r.stdout.splitlines()}
