@@ -41,6 +41,8 @@ from gazette_cli.units import load_units
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SAMPLES = ROOT / "samples"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "government_work_reports.jsonl"
+#: real extra rules timed by default, when shipped: the optional rule pack(s)
+DEFAULT_EXTRA_PACKS = [ROOT / "rules" / "extended"]
 GOAL_MBPS = 30.0
 MB = 1_000_000
 #: the baseline: what one plain regex pass over the same text costs
@@ -266,6 +268,9 @@ def parse_args(argv=None):
                          f"(default {DEFAULT_CORPUS}, skipped when missing)")
     ap.add_argument("--samples", default=str(DEFAULT_SAMPLES), help="directory of sample issues (*.txt)")
     ap.add_argument("--extra-rules", type=int, default=200, help="number of synthetic rules added (default 200)")
+    ap.add_argument("--rules", action="append", default=None, metavar="PATH",
+                    help="rule file or directory to add for one more extract row (repeatable; default: "
+                         "rules/extended when it exists; 'none' for no such row)")
     ap.add_argument("--quick", action="store_true", help="a smoke run: small corpus, one pass")
     ap.add_argument("--workdir", default=None, help="write the corpus here and keep it (default: a temp dir, removed)")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
@@ -274,6 +279,9 @@ def parse_args(argv=None):
         args.size_mb = 2.0 if args.quick else 20.0
     if args.repeat is None:
         args.repeat = 1 if args.quick else 3
+    if args.rules is None:
+        args.rules = [str(p) for p in DEFAULT_EXTRA_PACKS if p.is_dir()]
+    args.rules = [r for r in args.rules if r.lower() != "none"]
     return args
 
 
@@ -307,6 +315,9 @@ def run(args, work: Path) -> dict:
                                            sorted({r.unit for r in ruleset.rules}))])
     # frequent words of the corpus, in ten units: the extra rules fire
     present = load_rules([write_extra_rules(work / "rules_present", n_extra, corpus_bigrams(texts))])
+    # real rule files added to the default pack (e.g. the extended pack)
+    added = load_rules(args.rules) if args.rules else None
+    added_label = "+" + ", ".join(Path(r).name for r in args.rules) + (f" ({len(added) - len(ruleset)} rules)" if added else "")
 
     print(f"gazette benchmark — Python {sys.version.split()[0]}, best of {args.repeat}, MB = 10^6 bytes")
     print(f"corpus: {issues.name}, {issues.mb:.1f} MB; the same as one file, {single.mb:.1f} MB"
@@ -339,6 +350,8 @@ def run(args, work: Path) -> dict:
                 lambda: run_extract(f, absent), issues, stages=True)
         measure("extract_rules_present", f"extract +{n_extra} rules (corpus keywords)",
                 lambda: run_extract(f, present), issues, stages=True)
+        if added:
+            measure("extract_rules_added", f"extract {added_label}", lambda: run_extract(f, added), issues, stages=True)
         if real:
             print(f"\n[{real.name}, {real.mb:.1f} MB of real prose]")
             rf = real.files
@@ -349,6 +362,9 @@ def run(args, work: Path) -> dict:
                     lambda: run_extract(rf, absent), real, stages=True)
             measure("real_extract_rules_present", f"extract +{n_extra} rules (corpus keywords)",
                     lambda: run_extract(rf, present), real, stages=True)
+            if added:
+                measure("real_extract_rules_added", f"extract {added_label}", lambda: run_extract(rf, added),
+                        real, stages=True)
 
     peak_dir, _ = traced_peak(lambda: run_extract(issues.files, ruleset))
     peak_single, _ = traced_peak(lambda: run_extract(single.files, ruleset))
