@@ -1,81 +1,212 @@
 """Numerals: find the span of a number in Chinese text and convert it to an exact value.
 
-The scanner (``extraction``) embeds the regex sources below in its one pattern; this
-module owns what a number looks like and what it is worth. Conversion of Chinese numeral
-runs is delegated to cn2an, applied only to spans found here (cn2an's own ``transform``
-would rewrite idioms such as 统一 or 两三个).
+The scanner (``quantities``) embeds the regex sources built here in its one pattern; this
+module owns what a number looks like and what it is worth. Values are ``decimal.Decimal``
+so that 1216.72万 is exactly 12167200.
 
-Values are ``decimal.Decimal`` so that 1216.72万 is exactly 12167200.
+Forms read: Arabic digits (ASCII or full-width, thousands commas, decimals, 2e5, 2^5),
+Chinese numerals in everyday and financial (大写) script, simplified and traditional
+(一千二百, 壹仟贰佰, 兩萬), 两/俩, 〇/零, abbreviated tails (一万三 = 13000, 两千四百五 = 2450),
+万万 = 亿, 万亿/兆 = 10^12, mixtures (5亿1万4千6百, 2千零30万, 1.2万亿), Chinese decimals
+(十五点七, 两千万点五五), fractions (三分之一, 3/4, 一又二分之一), signs (负, -).
 """
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import cn2an
-
-# --- regex sources (for the `regex` module); no capturing groups -------------------------
-CN_DIGITS = "零〇○一二三四五六七八九两俩壹贰貳贰叁參肆伍陆陸柒捌玖幺廿卅"
+# --- character classes ---------------------------------------------------------------
+#: Chinese digits other than 两 (traditional and financial forms included)
+CN_DIGITS = "零〇○一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖幺"
+#: 两 and its variants: a digit, or the mass unit (liang) after a numeral (二两, 一万两)
+LIANG = "两兩俩倆"
 CN_POWERS = "十拾百佰千仟万萬亿億兆"
-_CN_DEC_DIGITS = "零〇○一二三四五六七八九壹贰叁肆伍陆柒捌玖"
+_DEC_DIGITS = "零〇○一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
+_ALL_CN = CN_DIGITS + LIANG + CN_POWERS
 _D = "[0-9０-９]"
+SPACE = r"[ \t\u3000]*"
 
-#: Arabic number: digits with optional thousands commas, decimal point, exponent.
-ARABIC = rf"{_D}+(?:,{_D}{{3}}(?!{_D}))*(?:[.．]{_D}+)?(?:[eE][-+]?[0-9]+)?"
-#: Multiplier written after an Arabic number (9.97亿, 1000 万, 5千, 1.2万亿).
-#: 千 before 米/克/瓦/卡/字节/比特 is a unit prefix (5千米), not a multiplier.
-MULTIPLIER = r"(?:[十百千]?万亿|[十百千]?亿|[十百千]?万|千(?![米克瓦卡字比])|百(?![分])|兆(?![瓦字赫]))"
-#: Chinese numeral run: starts with a digit or 十/拾 (百, 千, 万 alone start idioms:
-#: 百姓, 千家万户, 万象更新), may carry a decimal part with 点.
-CHINESE = rf"[{CN_DIGITS}十拾][{CN_DIGITS}{CN_POWERS}]*(?:点[{_CN_DEC_DIGITS}]+[万亿]*)?"
-#: One number, Arabic (with optional multiplier after optional spaces) or Chinese.
-NUMBER = rf"(?:{ARABIC}(?:[ \t]*{MULTIPLIER})?|{CHINESE})"
-
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-_POWER_VALUE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
-_CN_ONLY_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_CN_ONLY_DIGITS.update({"〇": 0, "○": 0, "两": 2, "俩": 2, "幺": 1, "壹": 1, "贰": 2, "貳": 2,
-                        "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9})
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，－／＋ｋＫｅＥ", "0123456789.,-/+kkee")
 _VARIANTS = str.maketrans({"貳": "贰", "參": "叁", "陸": "陆", "萬": "万", "億": "亿", "○": "〇",
-                           "俩": "两", "拾": "十", "佰": "百", "仟": "千"})
+                           "俩": "两", "倆": "两", "兩": "两", "拾": "十", "佰": "百", "仟": "千",
+                           "點": "点", "負": "负", "幾": "几", "餘": "余", "−": "-", "—": "-"})
+_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_DIGIT.update({"〇": 0, "两": 2, "幺": 1, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6,
+               "柒": 7, "捌": 8, "玖": 9})
+_POWER = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
+_SMALL = (10, 100, 1000)
+_BIG = (10**12, 10**8, 10**4)
+
+
+_MIXED = __import__("re").compile(r"^\s*([0-9０-９]+)\s+([0-9０-９]+(?:[.．][0-9０-９]+)?[/／][0-9０-９]+)\s*$")
 
 
 class NumeralError(ValueError):
     """The text is not a number gazette can read."""
 
 
-def _multiplier_value(m: str) -> Decimal:
-    value = Decimal(1)
-    for ch in m:
-        value *= _POWER_VALUE[ch]
-    return value
+# --- regex sources (for the `regex` module); no capturing groups -------------------------
+def arabic(loose: bool = False) -> str:
+    """An Arabic number: digits with thousands commas (， only between full-width digits),
+    decimal point, exponent 2e5 or power 2^5; loose also .5 and the suffixes k and M."""
+    body = (rf"{_D}+(?:(?:,|(?<=[０-９])，){_D}{{3}}(?!{_D}))*(?:[.．]{_D}+)?"
+            rf"(?:[eE][-+－]?{_D}+(?![A-Za-z]))?(?:\^[-+]{{0,2}}[0-9]+(?:\.[0-9]+)?)?")
+    if loose:
+        body = rf"(?:{body}|(?<![0-9０-９.．])[.．]{_D}+)(?:[ ]?[kKＫ](?![A-Za-z])|[ ]?M(?![A-Za-z]))?"
+    return body
 
 
-def _split_trailing_multiplier(s: str) -> tuple[str, Decimal]:
-    """'9.97亿' → ('9.97', 1e8); '1.2万亿' → ('1.2', 1e12); '5千' → ('5', 1000)."""
-    i = len(s)
-    while i > 0 and s[i - 1] in _POWER_VALUE:
-        i -= 1
-    return s[:i].rstrip(), _multiplier_value(s[i:]) if i < len(s) else Decimal(1)
+def power(prefixed: dict[str, list[str]] | None = None) -> str:
+    """One power character; not the first character of a unit it prefixes (千米, 兆字节)."""
+    alts = []
+    for ch in "十拾百佰千仟万萬亿億兆":
+        rests = sorted(set((prefixed or {}).get(ch, [])), key=len, reverse=True)
+        if ch in "百佰":
+            rests = rests + ["分位"]
+        look = "(?!" + "|".join(_esc(r) for r in rests) + ")" if rests else ""
+        alts.append(f"{ch}{look}")
+    return "(?:" + "|".join(alts) + ")"
 
 
-def _chinese(s: str) -> Decimal:
-    s = s.translate(_VARIANTS)
+def _esc(s: str) -> str:
+    import regex
+    return regex.escape(s)
+
+
+def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
+    """One number, Arabic, Chinese or mixed (5亿1万4千6百), with 余/多/几 inside (十余万).
+
+    Strict: spaces only between an Arabic number and its multiplier (500 万). Loose (the
+    --all-numbers path): spaces between any two pieces (三千 九百 六十五, 四百 点 五).
+    """
+    sp = SPACE if loose else ""
+    asp = r"[ \t]*"
+    pw = power(prefixed)
+    ar = arabic(loose)
+    # 两 inside a numeral only when more numeral follows; a final 两 is the unit (一万两)
+    cn_digit = rf"(?:[{CN_DIGITS}]|[{LIANG}](?={sp}[{_ALL_CN}点點几幾余餘多]))"
+    dec = rf"[点點]{sp}[{_DEC_DIGITS}]+"
+    head_cn = rf"(?<![{_ALL_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
+    if loose:  # 百三, 千三: a power first, then one digit
+        head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
+    head = rf"(?:(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|{head_cn})"
+    tail = (rf"(?:{pw}|(?<![0-9０-９]{sp}){cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
+            rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
+    between = rf"(?:{sp}|(?<={_D}){asp}(?={pw}|[余餘多](?!少)))" if not loose else sp
+    return rf"{head}(?:{between}{tail})*"
+
+
+def fraction(num: str, loose: bool = False) -> str:
+    """A number token: 3/4, (loose) 1 3/5, or a number optionally followed by the rest of
+    a fraction: X分之Y, X又Y分之Z (spaces allowed in loose)."""
+    sp = SPACE if loose else ""
+    neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
+    slash = rf"(?<![0-9０-９]){_D}{{1,3}}(?:[.．]{_D}+)?[/／]{_D}{{1,3}}(?![/／0-9０-９.．])"
+    of = rf"{sp}分{sp}之{sp}{neg}{num}"
+    alts = [slash, rf"{num}(?:{sp}又{sp}{neg}{num}{of}|{of})?"]
+    if loose:
+        alts.insert(0, rf"{_D}+[ \t]+{slash}")
+    return neg + "(?:" + "|".join(alts) + ")"
+
+
+# --- values ---------------------------------------------------------------------------
+def _tokens(s: str) -> list[tuple[str, object]]:
+    """'5亿1万4千6百' → [('n', 5), ('p', 1e8), ('n', 1), ...]; 'd' Chinese digit, 'z' zero."""
+    out = []
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c.isascii() and (c.isdigit() or c == "."):
+            j = i
+            while j < n and s[j].isascii() and (s[j].isdigit() or s[j] in ".,"):
+                j += 1
+            try:
+                out.append(("n", Decimal(s[i:j].replace(",", ""))))
+            except InvalidOperation as exc:
+                raise NumeralError(s) from exc
+            i = j
+            continue
+        if c in ("零", "〇"):
+            out.append(("z", 0))
+        elif c in _DIGIT:
+            out.append(("d", _DIGIT[c]))
+        elif c in _POWER:
+            out.append(("p", _POWER[c]))
+        else:
+            raise NumeralError(s)
+        i += 1
+    return out
+
+
+def _section(toks) -> Decimal:
+    """A value below 万 built with 十百千 (and digits or Arabic numbers)."""
+    total, cur, last, zero = Decimal(0), None, None, False
+    for kind, v in toks:
+        if kind in ("d", "n"):
+            if cur is not None:
+                raise NumeralError("two digits in a row")
+            cur = Decimal(v)
+        elif kind == "z":
+            if cur is not None:
+                raise NumeralError("digit before zero")
+            zero = True
+        else:
+            if last is not None and v >= last:
+                raise NumeralError("powers out of order")
+            total += (cur if cur is not None else 1) * v
+            cur, last, zero = None, v, False
+    if cur is not None:
+        if last is not None and not zero and cur < 10 and cur == cur.to_integral_value():
+            cur = cur * last / 10  # 两千四百五 = 2450, 百三 = 130
+        total += cur
+    return total
+
+
+def _big(toks) -> Decimal:
+    for big in _BIG:
+        idx = [i for i, t in enumerate(toks) if t == ("p", big)]
+        if not idx:
+            continue
+        i = idx[-1]
+        left, right = toks[:i], toks[i + 1:]
+        lv = _big(left) if left else Decimal(1)
+        if len(right) == 1 and right[0][0] == "d":
+            rv = Decimal(right[0][1]) * big / 10  # 一万三 = 13000, 一亿五 = 150000000
+        else:
+            while right and right[0][0] == "z":
+                right = right[1:]
+            rv = _big(right) if right else Decimal(0)
+            if rv >= big:
+                raise NumeralError("tail larger than its power")
+        return lv * big + rv
+    return _section(toks)
+
+
+def _plain(s: str) -> Decimal:
+    """A number without sign, fraction or exponent: Arabic, Chinese or mixed, with 点."""
+    if not s:
+        raise NumeralError(s)
     if "点" in s:
         whole, _, frac = s.partition("点")
-        frac, mult = _split_trailing_multiplier(frac)
-        digits = "".join(str(_CN_ONLY_DIGITS[c]) for c in frac if c in _CN_ONLY_DIGITS)
-        if len(digits) != len(frac) or not digits:
+        i = 0
+        while i < len(frac) and frac[i] in _DIGIT and frac[i] != "两":
+            i += 1
+        digits, rest = frac[:i], frac[i:]
+        if not digits or any(c not in _POWER for c in rest):
             raise NumeralError(s)
-        return (_chinese(whole) + Decimal("0." + digits)) * mult if whole else Decimal("0." + digits) * mult
-    if len(s) > 1 and all(c in _CN_ONLY_DIGITS for c in s) and not s.startswith(("两",)):
-        # digit by digit, as in years and codes: 二〇二五
-        return Decimal("".join(str(_CN_ONLY_DIGITS[c]) for c in s))
-    try:
-        v = cn2an.cn2an(s, "smart")
-    except (ValueError, KeyError, IndexError) as exc:  # cn2an raises ValueError on bad input
-        raise NumeralError(s) from exc
-    return Decimal(str(v))
+        mult = Decimal(1)
+        for c in rest:
+            mult *= _POWER[c]
+        w = _plain(whole) if whole else Decimal(0)
+        return (w + Decimal("0." + "".join(str(_DIGIT[c]) for c in digits))) * mult
+    toks = _tokens(s)
+    if not any(k == "p" for k, _ in toks):
+        if len(toks) == 1:
+            return Decimal(toks[0][1])
+        if all(k in ("d", "z") for k, _ in toks):  # digit by digit: 二〇二五
+            return Decimal("".join(str(v) for _, v in toks))
+        raise NumeralError(s)
+    return _big(toks)
 
 
 @lru_cache(maxsize=65536)
@@ -86,37 +217,61 @@ def parse_number(text: str) -> Decimal:
     (Decimal('997000000.00'), Decimal('1200'), Decimal('1234.5'))
     Raises NumeralError for text that is not a number.
     """
-    s = "".join(text.split()).translate(_FULLWIDTH)
+    mixed = _MIXED.match(text)
+    if mixed:  # 1 3/5: a whole number and a fraction
+        return parse_number(mixed.group(1)) + parse_number(mixed.group(2))
+    s = "".join(text.split()).translate(_FULLWIDTH).translate(_VARIANTS)
     if not s:
         raise NumeralError(text)
-    sign = 1
-    if s[0] in "负-−":
-        sign, s = -1, s[1:]
-    elif s[0] == "正" or s[0] == "+":
-        s = s[1:]
-    if not s:
-        raise NumeralError(text)
+    if "又" in s:  # 三百五十又三分之一
+        whole, _, frac = s.partition("又")
+        sign = -1 if whole[:1] in ("负", "-") else 1
+        return sign * (abs(parse_number(whole)) + abs(parse_number(frac)))
     if "分之" in s:
         den, _, num = s.partition("分之")
-        if den in ("百", "千", "万"):  # 百分之五 is handled as a percent by the scanner
-            return sign * parse_number(num)
+        if den in ("百", "千", "万"):  # 百分之五 is a percent: the scanner reads the unit
+            return parse_number(num)
         d = parse_number(den)
         if d == 0:
             raise NumeralError(text)
-        return sign * parse_number(num) / d
+        return parse_number(num) / d
+    sign = 1
+    if s[0] in "负-":
+        sign, s = -1, s[1:]
+    elif s[0] in "正+":
+        s = s[1:]
+    if not s:
+        raise NumeralError(text)
     if "/" in s:
         num, _, den = s.partition("/")
         d = parse_number(den)
         if d == 0:
             raise NumeralError(text)
         return sign * parse_number(num) / d
-    if s[0].isascii() and s[0].isdigit():
-        core, mult = _split_trailing_multiplier(s)
+    if "^" in s:
+        base, _, exp = s.partition("^")
+        esign = 1
+        while exp[:1] in ("-", "+"):
+            esign = -esign if exp[0] == "-" else esign
+            exp = exp[1:]
+        e = esign * Decimal(exp)
+        if abs(e) > 100:
+            raise NumeralError(text)
+        b = _plain(base)
+        if e == e.to_integral_value():
+            return sign * b ** int(e)
+        return sign * Decimal(float(b) ** float(e))
+    mult = Decimal(1)
+    if s[-1] in "kM":
+        mult = Decimal(1000) if s[-1] == "k" else Decimal(10**6)
+        s = s[:-1]
+    m = s.lower().find("e")
+    if m > 0:
         try:
-            return sign * Decimal(core.replace(",", "")) * mult
+            return sign * Decimal(s.replace(",", "")) * mult
         except InvalidOperation as exc:
             raise NumeralError(text) from exc
-    return sign * _chinese(s)
+    return sign * _plain(s) * mult
 
 
 def to_json_number(value: Decimal) -> int | float:
@@ -124,3 +279,8 @@ def to_json_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+#: the strict number pattern and its Arabic part, for code that embeds them
+ARABIC = arabic()
+NUMBER = number()

@@ -6,7 +6,9 @@ does not depend on the rules: rules are applied afterwards, to the quantities fo
 
 What is not a quantity follows the project's annotation convention (shared gold README):
 years and dates (2025年, 3月1日), ordinals (第五届, 四次会议), 一 + measure word used as
-an article (一个二维码, 一年来), numbered slogans in quotation marks (“六个工程”).
+an article (一个二维码, 一年来), numbered slogans in quotation marks (“六个工程”). With
+``all_numbers`` these are still reported, as bare numbers (unit null); words that merely
+contain a numeral (一切, 四川, 统一, the units file's ``scanner: not_numbers``) never are.
 """
 from __future__ import annotations
 
@@ -14,39 +16,58 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
 import regex
 
-from .numerals import ARABIC, MULTIPLIER, NUMBER, NumeralError, parse_number
+from .numerals import CN_DIGITS, CN_POWERS, LIANG, SPACE, NumeralError, fraction, number, parse_number
 from .units import Unit, Units
 
-#: qualifier words written right before the number (spaces and 为/达 may follow them)
+#: qualifier words written right before the number (spaces and 为/达/有/了/是 may follow them)
 PREFIX_QUALIFIERS = {
     "约": "approx", "大约": "approx", "大概": "approx", "约合": "approx", "近": "approx",
     "将近": "approx", "接近": "approx", "近乎": "approx",
     "超": "over", "超过": "over", "逾": "over", "多于": "over", "高于": "over", "大于": "over",
+    ">": "over", "＞": "over",
     "不足": "under", "不到": "under", "少于": "under", "低于": "under", "小于": "under",
-    "未满": "under", "不满": "under",
+    "未满": "under", "不满": "under", "<": "under", "＜": "under",
     "最高": "max", "最多": "max", "最长": "max", "最大": "max", "至多": "max", "不超过": "max",
-    "不高于": "max", "不多于": "max",
+    "不高于": "max", "不多于": "max", "不大于": "max", "小于等于": "max", "小于或等于": "max",
+    "小于或者等于": "max", "≤": "max", "<=": "max", "＜＝": "max",
     "至少": "min", "最少": "min", "最低": "min", "最短": "min", "不低于": "min", "不少于": "min",
-    "起码": "min",
+    "起码": "min", "不小于": "min", "大于等于": "min", "大于或等于": "min", "大于或者等于": "min",
+    "≥": "min", ">=": "min", "＞＝": "min",
 }
+#: 等于 X: both bounds are X
+EXACT_WORDS = ("等于",)
 #: max/min words that govern a number a few words later: 最高可享受…下浮5%, 最长能达到10年
-GOVERNING = {k: v for k, v in PREFIX_QUALIFIERS.items() if v in ("max", "min")}
+GOVERNING = {k: v for k, v in PREFIX_QUALIFIERS.items() if v in ("max", "min") and len(k) > 1
+             and not k.startswith(("小于", "大于", "<", ">", "＜", "＞"))}
 _GOVERNING_VERB = ("可", "能", "将", "达", "为", "至", "到", "不")
 GOVERNING_REACH = 14
-#: qualifier words written after the unit
-SUFFIX_QUALIFIERS = {"左右": "approx", "上下": "approx", "以上": "over", "之多": "over", "有余": "over",
-                     "多": "over", "余": "over", "以下": "under", "以内": "under", "之内": "under"}
+#: qualifier words written after the unit (longest first)
+SUFFIX_QUALIFIERS = {"或者以上": "min", "或以上": "min", "及以上": "min", "或者更多": "min", "或更多": "min",
+                     "或者以下": "max", "或以下": "max", "及以下": "max",
+                     "左右": "approx", "上下": "approx", "以上": "over", "之多": "over", "有余": "over",
+                     "以下": "under", "以内": "under", "之内": "under", "之下": "under"}
+_SUFFIX_WORDS = sorted(SUFFIX_QUALIFIERS, key=len, reverse=True)
+#: 比 X 大 / 比 X 低: a comparison written around the number
+_COMPARE_AFTER = {"大": "over", "高": "over", "多": "over", "小": "under", "低": "under", "少": "under"}
+_GLUE = ("", "为", "达", "有", "了", "是")
 CONNECTORS = r"(?:至|到|~|～|〜|—{1,2}|–|-|－|−)"
-_SPACE = r"[ \t\u3000]*"
+_SPACE = SPACE
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、")
 _SENTENCE_END = frozenset("。；;！？!?\n")
 #: a one-character qualifier preceded by one of these is part of another word
 _NOT_QUALIFIER_BEFORE = {"约": "节制签契预履违公条特合集规", "近": "最附临靠贴亲", "超": "赶高"}
 _OPEN_QUOTES = frozenset("“‘「『\"")
 _CLOSE_QUOTES = "”’」』\""
+#: financial digits that are also everyday characters (队伍, 大陆, 放肆, 收拾): alone, no number
+_WORD_DIGITS = frozenset("伍陆陸肆拾")
+_CN_NUMERAL = frozenset(CN_DIGITS + LIANG + CN_POWERS)
+#: what may stand between a lower and an upper bound that make one range (大于100并且小于300)
+_RANGE_GAP = regex.compile(r"[ \t\u3000]*(?:并且|而且|并|且|同时|的同时|又)?[ \t\u3000]*")
+_RANGE_GAP_LOOSE = regex.compile(r"[ \t\u3000，,、]*(?:并且|而且|并|且|同时|的同时|又)?[ \t\u3000，,、]*")
 
 
 @dataclass(slots=True)
@@ -68,15 +89,28 @@ class Quantity:
                 "min": self.min, "max": self.max}
 
 
-def _numtok() -> str:
-    frac = rf"(?:{NUMBER}分之{NUMBER}|{ARABIC}/{ARABIC}(?![/0-9]))"
-    core = rf"(?:负|(?<![0-9A-Za-z０-９.])[-−－])?(?:{frac}|{NUMBER})"
-    return rf"{core}(?:{_SPACE}[余多](?!少))?(?:{_SPACE}{MULTIPLIER})?(?:{_SPACE}[余多](?!少))?"
+def _scanner_section(units: Units) -> dict:
+    """The optional ``scanner:`` section of the units file (symbols, phrases, not_numbers…)."""
+    path = Path(getattr(units, "path", "") or "")
+    if not path.is_file():
+        return {}
+    from .datafile import load_yaml
+
+    data, problems = load_yaml(path)
+    if problems or not isinstance(data, dict) or not isinstance(data.get("scanner"), dict):
+        return {}
+    return data["scanner"]
 
 
-def _left_guard() -> str:
-    # an Arabic number does not start inside a word or a longer number (G20, COVID-19, 2.5)
-    return r"(?<![0-9A-Za-z０-９.,])"
+def _spelling(s: str, loose: bool) -> str:
+    """A unit spelling as regex: Latin endings not inside a word; loose: spaced characters."""
+    if loose and len(s) > 1 and not s.isascii():
+        out = _SPACE.join(regex.escape(c) for c in s)
+    else:
+        out = regex.escape(s)
+    if s[-1].isascii() and s[-1].isalpha():
+        out += "(?![A-Za-z])"
+    return out
 
 
 class Scanner:
@@ -84,24 +118,77 @@ class Scanner:
 
     def __init__(self, units: Units):
         self.units = units
-        u = units.alternation()
-        per = units.alternation(standalone_only=False)
-        unit = rf"(?:{u})(?:{_SPACE}[/／每]{_SPACE}(?:{per}))?"
-        num = _numtok()
-        pct = rf"(?:百分之|千分之)(?:{NUMBER})"
-        ranged = (rf"(?P<n1>{num})(?:"
-                  rf"{_SPACE}(?P<u1>{unit})(?:{_SPACE}(?P<c1>{CONNECTORS}){_SPACE}(?P<n2>{num}){_SPACE}(?P<u2>{unit}))?"
-                  rf"|{_SPACE}(?P<c2>{CONNECTORS}){_SPACE}(?P<n3>{num}){_SPACE}(?P<u3>{unit})"
-                  rf"{{bare}})")
-        percent = rf"(?P<p1>{pct})(?:{_SPACE}(?P<c3>{CONNECTORS}){_SPACE}(?P<p2>{pct}))?"
-        body = rf"{_left_guard()}(?:{percent}|{ranged})"
-        self.strict = regex.compile(body.replace("{bare}", ""), regex.V0)
-        self.loose = regex.compile(body.replace("{bare}", "|(?P<bare>)"), regex.V0)
+        extra = _scanner_section(units)
+        self.symbols: dict[str, str] = {}
+        for name, spellings in (extra.get("symbols") or {}).items():
+            for s in spellings or []:
+                self.symbols[str(s)] = str(name)
+        self.phrases: dict[str, tuple[Decimal, str | None]] = {}
+        for p in extra.get("phrases") or []:
+            self.phrases[str(p["text"])] = (Decimal(str(p["value"])), p.get("unit"))
+        self.named = [str(n) for n in extra.get("named") or [] if str(n) in units]
+        self.not_numbers: dict[str, list[tuple[int, str]]] = {}
+        for w in extra.get("not_numbers") or []:
+            w = str(w)
+            for i, c in enumerate(w):
+                if c in _CN_NUMERAL:
+                    self.not_numbers.setdefault(c, []).append((i, w))
+        # power characters that begin a unit (千米, 兆字节, 百分点) are no multiplier there
+        prefixed: dict[str, list[str]] = {}
+        for alias in units.by_alias:
+            if len(alias) > 1 and alias[0] in CN_POWERS:
+                prefixed.setdefault(alias[0], []).append(alias[1:])
+        self.strict = regex.compile(self._pattern(False, prefixed), regex.V0)
+        self.loose = regex.compile(self._pattern(True, prefixed), regex.V0)
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
+
+    def _alternation(self, loose: bool, standalone_only: bool = True, only=None) -> str:
+        names = [a for a, u in self.units.by_alias.items()
+                 if (u.standalone or not standalone_only) and (only is None or only(u))]
+        names.sort(key=lambda s: (-len(s), s))
+        return "|".join(_spelling(n, loose) for n in names)
+
+    def _pattern(self, loose: bool, prefixed) -> str:
+        sp = _SPACE if loose else r"[ \t]*"
+        num = number(loose, prefixed)
+        neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
+        tok = fraction(num, loose)
+        u = self._alternation(loose)
+        per = self._alternation(loose, standalone_only=False)
+        unit = rf"(?:{u})(?:{_SPACE}[/／每]{_SPACE}(?:{per}))?"
+        minor_units = self._alternation(False, standalone_only=False,
+                                        only=lambda x: x.kind == "money" and not x.standalone)
+        minor = rf"(?P<minor>(?:{sp}又?{sp}{num}{sp}(?:{minor_units}))+)?" if minor_units else ""
+        half = r"(?P<half>半(?![年月天日小个导岛径数价场边壁山决夜身])(?!半))?"
+        den = rf"[百佰千仟万萬](?:{sp}[百佰千仟万萬]){{0,2}}{sp}分{sp}之{sp}"
+        pct = rf"(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
+        percent = rf"(?P<p1>{pct})(?:{sp}(?P<c3>{CONNECTORS}){sp}(?P<p2>{pct}))?"
+        between = (rf"(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
+                   rf"(?P<bu2>{unit})?{sp}之?间")
+        ranged = (rf"(?P<n1>{tok})(?:{between}|"
+                  rf"{sp}(?P<u1>{unit})(?:{sp}(?P<c1>{CONNECTORS}){sp}(?P<n2>{tok}){sp}(?P<u2>{unit})|{minor}{half})"
+                  rf"|{sp}(?P<c2>{CONNECTORS}){sp}(?P<n3>{tok}){sp}(?P<u3>{unit})")
+        if loose:
+            ranged += rf"|{sp}(?P<c4>{CONNECTORS}){sp}(?P<n4>{tok})(?![0-9０-９])|(?P<bare>)"
+        ranged += ")"
+        alts = [r"(?P<skip>(?:https?://|www\.)[!-~]+)"]
+        phrases = [p for p, (_, unit_) in self.phrases.items() if loose or unit_]
+        if phrases:
+            alts.append("(?P<phrase>" + "|".join(regex.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")")
+        alts.append(percent)
+        if self.symbols:
+            syms = "|".join(regex.escape(s) for s in sorted(self.symbols, key=len, reverse=True))
+            alts.append(rf"(?P<sym>{syms}){sp}(?P<n0>{tok})(?:{sp}(?P<u0>{unit}))?")
+        alts.append(ranged)
+        if loose and self.named:
+            names = "|".join(regex.escape(n) for n in sorted(self.named, key=len, reverse=True))
+            alts.append(rf"(?<![0-9０-９{CN_DIGITS}{LIANG}{CN_POWERS}])(?P<named>{names})")
+        return "(?:" + "|".join(alts) + ")"
 
     # -- unit handling ------------------------------------------------------------------
     def _unit(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
         """(unit, reported name, factor to apply, per-unit) for a written unit."""
+        written = "".join(written.split())
         m = self._per_re.match(written)
         per = None
         if m:
@@ -118,36 +205,97 @@ class Scanner:
             name = f"{name}/{per}"
         return unit, name, factor, per
 
+    def _get(self, written: str | None) -> Unit | None:
+        if written is None:
+            return None
+        return self.units.get(self._per_re.sub(r"\1", "".join(written.split())))
+
     # -- scanning -------------------------------------------------------------------------
     def scan(self, text: str, all_numbers: bool = False) -> list[Quantity]:
         pattern = self.loose if all_numbers else self.strict
         out: list[Quantity] = []
         for m in pattern.finditer(text):
+            if m.group("skip") is not None:
+                continue
             try:
                 q = self._build(text, m, all_numbers)
+            except (NumeralError, ArithmeticError, ValueError):
+                q = None
+            if q is None:
+                if all_numbers:
+                    out.extend(self._bare_parts(text, m))
+                continue
+            if isinstance(q, list):
+                out.extend(q)
+            else:
+                out.append(q)
+        return _join_bounds(text, out, all_numbers)
+
+    def _bare_parts(self, text: str, m) -> list[Quantity]:
+        """--all-numbers: the numbers of a match that is no quantity, each on its own."""
+        out = []
+        groups = m.groupdict()
+        for g in ("n1", "n2", "n3", "n4", "b2", "n0"):
+            if groups.get(g) is None:
+                continue
+            s, e = m.span(g)
+            try:
+                q = self._bare(text, s, e, m.group(g))
             except (NumeralError, ArithmeticError, ValueError):
                 q = None
             if q is not None:
                 out.append(q)
         return out
 
-    def _build(self, text: str, m, all_numbers: bool) -> Quantity | None:
+    def _bare(self, text: str, start: int, end: int, tok: str) -> Quantity | None:
+        stripped = "".join(tok.split())
+        if self._is_word(text, start, end, tok) or (len(stripped) == 1 and stripped in _WORD_DIGITS):
+            return None
+        if _digit_pair(stripped):
+            return None
+        value, over = _value(tok)
+        return self._finish(text, start, end, value, None, None, over=over)
+
+    def _is_word(self, text: str, start: int, end: int, tok: str) -> bool:
+        """A word that merely contains a numeral (一切, 四川): the units file's not_numbers."""
+        if not self.not_numbers:
+            return False
+        for p in {*range(start, min(end, start + 2)), *range(max(start, end - 2), end)}:
+            for i, w in self.not_numbers.get(text[p], ()):
+                ws = p - i
+                if ws >= 0 and (ws < start or ws + len(w) > end) and text.startswith(w, ws):
+                    return True  # the word reaches beyond the number: 一切, 四川
+        return False
+        return False
+
+    def _build(self, text: str, m, all_numbers: bool):
         start = m.start()
+        g = m.groupdict()
+        if g.get("phrase") is not None:
+            value, unit = self.phrases[m.group("phrase")]
+            u = self.units.get(unit) if unit else None
+            return self._finish(text, start, m.end(), value, unit, u.kind if u else None)
+        if g.get("named") is not None:
+            u = self.units.get(m.group("named"))
+            return Quantity(start=start, end=m.end(), text_start=start, value=None, unit=u.name,
+                            unit_kind=u.kind)
         if m.group("p1") is not None:
-            v1 = parse_number(m.group("p1")[3:])
-            unit = "%" if m.group("p1").startswith("百") else "‰"
-            if m.group("p2") is not None:
-                v2 = parse_number(m.group("p2")[3:])
-                return self._finish(text, start, m.end(), None, unit, "percent", lo=v1, hi=v2)
-            return self._finish(text, start, m.end(), v1, unit, "percent")
+            return self._percent(text, m)
+        if m.group("b1") is not None:
+            return self._between(text, m)
+        if g.get("sym") is not None:
+            return self._symbol(text, m)
         n1 = m.group("n1")
-        if all_numbers and m.group("bare") is not None:
-            if self._is_ordinal_or_name(text, start, n1, None):
+        if g.get("bare") is not None:
+            if not all_numbers:
                 return None
-            value, over = _value(n1)
-            if n1.strip() in ("零", "〇") and not all_numbers:
+            return self._bare(text, start, m.end(), n1)
+        if g.get("n4") is not None:  # a range without unit (--all-numbers)
+            v1, _ = _value(n1)
+            v2, _ = _value(m.group("n4"))
+            if v1 > v2 or self._is_word(text, start, m.end(), n1):
                 return None
-            return self._finish(text, start, m.end(), value, None, None, over=over)
+            return self._finish(text, start, m.end(), None, None, None, lo=v1, hi=v2)
         if m.group("u1") is not None:
             written, n2, w2 = m.group("u1"), m.group("n2"), m.group("u2")
         else:
@@ -156,21 +304,30 @@ class Scanner:
         if unit is None:
             return None
         end = m.end()
-        if w2 is not None and self.units.get(self._per_re.sub(r"\1", w2)) is not unit:
+        if w2 is not None and self._get(w2) is not unit:
             n2, w2, end = None, None, m.end("u1")  # 3万元-5万美元 is no range
         # a unit that is the start of another word: 四次会议, 两支持, 80年代
         follow = text[end:end + 4]
-        last_unit = w2 or written
-        last = self.units.get(self._per_re.sub(r"\1", last_unit)) or unit
+        last = self._get(w2 or written) or unit
         if last.not_before and follow.startswith(last.not_before):
+            return None
+        if self._is_word(text, start, m.end("n1"), n1) or n1 in _WORD_DIGITS:
             return None
         if n2 is None:
             value, over = _value(n1)
-            if self._not_a_quantity(text, start, n1, value, unit, end, over):
+            if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
+            if self._not_a_quantity(text, start, n1, value, unit, end, over):
+                return self._bare(text, start, m.end("n1"), n1) if all_numbers else None
             value = self._percent_word(n1, value, unit)
             if value is None:
                 return None
+            if g.get("minor"):
+                if unit.kind != "money":
+                    return None
+                value += self._minor(m.group("minor"), unit)
+            if m.group("half") and unit.kind != "count":
+                value += Decimal("0.5")
             return self._finish(text, start, end, value * Decimal(factor.numerator) / Decimal(factor.denominator),
                                 name, unit.kind, over=over)
         # a range: 3至5万亩, 20%~30%, 2021-2025年
@@ -189,30 +346,119 @@ class Scanner:
             return None
         return self._finish(text, start, end, None, name, unit.kind, lo=v1 * f, hi=v2 * f)
 
+    def _minor(self, written: str, major: Unit) -> Decimal:
+        """5元3角, 两美元又三美分: the smaller coins added to the major unit."""
+        total = Decimal(0)
+        names = sorted((a for a, u in self.units.by_alias.items() if u.kind == "money" and not u.standalone),
+                       key=len, reverse=True)
+        rest = "".join(written.split()).lstrip("又")
+        while rest:
+            for a in names:
+                i = rest.find(a)
+                if i > 0:
+                    u = self.units.get(a)
+                    if u.dimension != major.dimension:
+                        raise NumeralError(written)
+                    f = u.factor / major.factor
+                    total += parse_number(rest[:i]) * Decimal(f.numerator) / Decimal(f.denominator)
+                    rest = rest[i + len(a):].lstrip("又")
+                    break
+            else:
+                raise NumeralError(written)
+        return total
+
+    def _percent(self, text: str, m) -> Quantity:
+        start = m.start()
+
+        def value(s: str) -> Decimal:
+            s = "".join(s.split())
+            den, _, num = s.partition("之")
+            den = den[:-1]  # 分
+            d = Decimal(1)
+            for c in den.translate(str.maketrans("佰仟萬", "百千万")):
+                d *= {"百": 100, "千": 1000, "万": 10000}[c]
+            n = Decimal(100) if num == "百" else parse_number(num)
+            return n * 100 / d
+
+        v1 = value(m.group("p1"))
+        if m.group("p2") is not None:
+            return self._finish(text, start, m.end(), None, "%", "percent", lo=v1, hi=value(m.group("p2")))
+        return self._finish(text, start, m.end(), v1, "%", "percent")
+
+    def _between(self, text: str, m):
+        """在20和30之间, 10000与20000间."""
+        v1, _ = _value(m.group("n1"))
+        v2, _ = _value(m.group("b2"))
+        w1, w2 = m.group("bu1"), m.group("bu2")
+        written = w2 or w1
+        name, kind, f = None, None, Fraction(1)
+        if written is not None:
+            unit, name, f, _ = self._unit(written)
+            if unit is None or (w1 is not None and w2 is not None and self._get(w1) is not self._get(w2)):
+                return None
+            kind = unit.kind
+        if v1 > v2:
+            v1, v2 = v2, v1
+        fd = Decimal(f.numerator) / Decimal(f.denominator)
+        q = self._finish(text, m.start(), m.end(), None, name, kind, lo=v1 * fd, hi=v2 * fd)
+        return q
+
+    def _symbol(self, text: str, m):
+        """￥300, $20, 人民币 50 元: a currency written before the amount."""
+        sym_unit = self.units.get(self.symbols[m.group("sym")])
+        n0 = m.group("n0")
+        value, over = _value(n0)
+        if m.group("u0") is not None:
+            unit, name, factor, _ = self._unit(m.group("u0"))
+            if unit is None:
+                return None
+            if unit.kind == "money" and unit.dimension != sym_unit.dimension:
+                return None
+            if unit.kind != "money":  # 人民币 5 个: the symbol names no amount here
+                return None
+        else:
+            unit, name, factor = sym_unit, sym_unit.name, Fraction(1)
+        q = self._finish(text, m.start("n0"), m.end(), value * Decimal(factor.numerator) / Decimal(factor.denominator),
+                         name, unit.kind, over=over)
+        q.text_start = min(q.text_start, m.start())
+        return q
+
     def _percent_word(self, n1: str, value: Decimal, unit: Unit) -> Decimal | None:
         if unit.name == "成":
             return value if value <= 10 else None
         if unit.name == "折":
-            if value <= 10:
+            if value < 10:
                 return value
-            if 10 < value < 100 and not any(c.isdigit() for c in n1):  # 七五折 → 75 %
+            if 10 < value < 100 and ("." not in n1 and "点" not in n1 and "點" not in n1):  # 七五折 → 75 %
                 return value / 10
             return None
         return value
 
     def _finish(self, text, start, end, value, unit, kind, over=False, lo=None, hi=None) -> Quantity:
-        qual, text_start = _prefix_qualifier(text, start)
+        qual, text_start, word = _prefix_qualifier(text, start)
+        exact = False
+        if word == "比":  # 比三十大, 比 170 低: the comparison closes after the number
+            qual, text_start = None, start
+            i = end
+            while i < len(text) and text[i] in " \t\u3000":
+                i += 1
+            if text[i:i + 1] in _COMPARE_AFTER:
+                qual, text_start, end = _COMPARE_AFTER[text[i]], text_start - 1, i + 1
+        elif word in EXACT_WORDS:
+            qual, exact = None, True
         suffix, end = _suffix_qualifier(text, end)
-        if over and qual is None:
+        if over and qual in (None, "approx"):
             qual = "over"
         if qual is None:
             qual = suffix
-        if qual is None:
+        if qual is None and not exact:
             qual = _governing_qualifier(text, start)
         q = Quantity(start=start, end=end, text_start=text_start, value=value, unit=unit,
                      qualifier=qual, min=lo, max=hi, unit_kind=kind)
         if value is not None:
-            if qual in ("over", "min"):
+            if exact:
+                q.min = q.max = value
+            elif qual in ("over", "min"):
                 q.min = value
             elif qual in ("under", "max"):
                 q.max = value
@@ -248,27 +494,35 @@ class Scanner:
         if unit.kind == "time" and not over and self._is_date(n1, value, unit, text, end):
             return True
         # 一 + measure word read as an article: 一个二维码, 一家企业, 一年来
-        if n1 == "一" and unit.kind in ("count", "time"):
+        if n1 == "一" and unit.kind in ("count", "time") and not unit.report_as:
             return True
         return False
 
 
+def _digit_pair(tok: str) -> bool:
+    """两三, 一两, 三五: two Chinese digits side by side are an estimate, not a number."""
+    return (len(tok) == 2 and all(c in CN_DIGITS + LIANG for c in tok)
+            and not any(c in "零〇○" for c in tok))
+
+
+_APPROX_CHARS = str.maketrans("", "", "余餘多几幾")
+
+
 def _value(tok: str) -> tuple[Decimal, bool]:
-    """Value of a number token and whether it carries 余/多 (more than)."""
-    over = "余" in tok or "多" in tok
-    if over:
-        tok = tok.replace("余", "").replace("多", "")
-    return parse_number(tok), over
+    """Value of a number token and whether it carries 余/多/几 (more than)."""
+    stripped = tok.translate(_APPROX_CHARS)
+    over = len(stripped) != len(tok)
+    return parse_number(stripped if over else tok), over
 
 
 def _trailing_multiplier(tok: str) -> Decimal:
-    tok = tok.replace("余", "").replace("多", "").rstrip()
+    tok = "".join(tok.translate(_APPROX_CHARS).split())
     mult = Decimal(1)
-    values = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+    values = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
     i = len(tok)
     while i > 0 and tok[i - 1] in values:
         i -= 1
-    if i == len(tok) or not (tok[:i].strip() and tok[:i].strip()[-1].isdigit()):
+    if i == len(tok) or not (tok[:i] and tok[:i][-1].isdigit()):
         return mult
     for ch in tok[i:]:
         mult *= values[ch]
@@ -277,30 +531,52 @@ def _trailing_multiplier(tok: str) -> Decimal:
 
 @lru_cache(maxsize=1)
 def _prefix_words():
-    return sorted(PREFIX_QUALIFIERS, key=len, reverse=True)
+    return sorted([*PREFIX_QUALIFIERS, *EXACT_WORDS, "比"], key=len, reverse=True)
 
 
-def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int]:
-    """A qualifier word right before the number: (qualifier, where its text starts)."""
+def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | None]:
+    """A qualifier word right before the number: (qualifier, where its text starts, word).
+
+    Spaces inside and after the word are skipped (小于 或 等于 100)."""
+    chars, pos = [], []
     i = start
-    while i > 0 and text[i - 1] in " \t\u3000":
+    while i > 0 and len(chars) < 8 and start - i < 16:
         i -= 1
-    window = text[max(0, i - 4):i]
-    for glue in ("", "为", "达", "有"):
+        c = text[i]
+        if c in " \t\u3000":
+            continue
+        if c in _CLAUSE_END:
+            break
+        chars.append(c)
+        pos.append(i)
+    if not chars:
+        return None, start, None
+    chars.reverse()
+    pos.reverse()
+    window = "".join(chars)
+    for glue in _GLUE:
         if glue and not window.endswith(glue):
             continue
         w = window[: len(window) - len(glue)] if glue else window
         for word in _prefix_words():
             if w.endswith(word):
-                if len(word) == 1 and w[-2:-1] in _NOT_QUALIFIER_BEFORE.get(word, ""):
+                if len(word) == 1 and len(w) > 1 and w[-2] in _NOT_QUALIFIER_BEFORE.get(word, ""):
                     continue  # 节约, 最近, 赶超: part of another word
-                return PREFIX_QUALIFIERS[word], i - len(glue) - len(word)
-    return None, start
+                if word == "比" and glue:
+                    continue
+                at = pos[len(w) - len(word)]
+                return PREFIX_QUALIFIERS.get(word), at, word
+    return None, start, None
 
 
 def _suffix_qualifier(text: str, end: int) -> tuple[str | None, int]:
-    window = text[end:end + 2]
-    for word in ("左右", "上下", "以上", "之多", "有余", "以下", "以内", "之内"):
+    i = end
+    while i < len(text) and i < end + 3 and text[i] in " \t\u3000":
+        i += 1
+    if i > end and text[i:i + 2] in ("以上", "以下", "之下", "之上", "左右", "以内", "之内"):
+        return SUFFIX_QUALIFIERS.get(text[i:i + 2], "over"), i + 2
+    window = text[end:end + 4]
+    for word in _SUFFIX_WORDS:
         if window.startswith(word):
             return SUFFIX_QUALIFIERS[word], end + len(word)
     if window[:1] in ("多", "余") and window[1:2] in ("", "，", "。", "、", "；", " ", "的"):
@@ -321,6 +597,34 @@ def _governing_qualifier(text: str, start: int) -> str | None:
             if window.startswith(word, i) and window[i + len(word): i + len(word) + 1] in _GOVERNING_VERB:
                 return qual
     return None
+
+
+def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:
+    """A lower and an upper bound written one after the other make one range:
+    大于100并且小于300, 最多100最少20个 (and with --all-numbers: 1000以上，1500以下)."""
+    gap_re = _RANGE_GAP_LOOSE if loose else _RANGE_GAP
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        a = qs[i]
+        if i + 1 < len(qs) and a.value is not None:
+            b = qs[i + 1]
+            lo_a, hi_a = a.qualifier in ("over", "min"), a.qualifier in ("under", "max")
+            lo_b, hi_b = b.qualifier in ("over", "min"), b.qualifier in ("under", "max")
+            if b.value is not None and ((lo_a and hi_b) or (hi_a and lo_b)) and \
+                    (a.unit == b.unit or a.unit is None or b.unit is None) and \
+                    (loose or (a.text_start != a.start and b.text_start != b.start)) and \
+                    gap_re.fullmatch(text, a.end, b.text_start):
+                lo, hi = (a.value, b.value) if lo_a else (b.value, a.value)
+                if lo < hi:
+                    out.append(Quantity(start=a.start, end=b.end, text_start=a.text_start, value=None,
+                                        unit=a.unit or b.unit, qualifier=None, min=lo, max=hi,
+                                        unit_kind=a.unit_kind or b.unit_kind))
+                    i += 2
+                    continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def sentence_bounds(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
