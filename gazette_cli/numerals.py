@@ -23,6 +23,7 @@ LIANG = "两兩俩倆"
 CN_POWERS = "十拾百佰千仟万萬亿億兆"
 _DEC_DIGITS = "零〇○一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖"
 _ALL_CN = CN_DIGITS + LIANG + CN_POWERS
+_NONZERO_CN = "".join(c for c in _ALL_CN if c not in "零〇○")
 _D = "[0-9０-９]"
 SPACE = r"[ \t\u3000]*"
 
@@ -86,7 +87,7 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     # 两 inside a numeral only when more numeral follows; a final 两 is the unit (一万两)
     cn_digit = rf"(?:[{CN_DIGITS}]|[{LIANG}](?={sp}[{_ALL_CN}点點几幾余餘多]))"
     dec = rf"[点點]{sp}[{_DEC_DIGITS}]+"
-    head_cn = rf"(?<![{_ALL_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
+    head_cn = rf"(?<![{_NONZERO_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     head = rf"(?:(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|{head_cn})"

@@ -64,6 +64,8 @@ _OPEN_QUOTES = frozenset("“‘「『\"")
 _CLOSE_QUOTES = "”’」』\""
 #: financial digits that are also everyday characters (队伍, 大陆, 放肆, 收拾): alone, no number
 _WORD_DIGITS = frozenset("伍陆陸肆拾")
+#: a number right after one of these is an ordinal or a name: 第五, 初三, 周一, 其二
+_ORDINAL_BEFORE = frozenset("第初周星礼其")
 _CN_NUMERAL = frozenset(CN_DIGITS + LIANG + CN_POWERS)
 #: what may stand between a lower and an upper bound that make one range (大于100并且小于300)
 _RANGE_GAP = regex.compile(r"[ \t\u3000]*(?:并且|而且|并|且|同时|的同时|又)?[ \t\u3000]*")
@@ -221,6 +223,8 @@ class Scanner:
                 q = self._build(text, m, all_numbers)
             except (NumeralError, ArithmeticError, ValueError):
                 q = None
+            if q is False:  # a date, an ordinal, a word: no number at all
+                continue
             if q is None:
                 if all_numbers:
                     out.extend(self._bare_parts(text, m))
@@ -251,7 +255,7 @@ class Scanner:
         stripped = "".join(tok.split())
         if self._is_word(text, start, end, tok) or (len(stripped) == 1 and stripped in _WORD_DIGITS):
             return None
-        if _digit_pair(stripped):
+        if _digit_pair(stripped) or text[start - 1:start] in _ORDINAL_BEFORE and start > 0:
             return None
         value, over = _value(tok)
         return self._finish(text, start, end, value, None, None, over=over)
@@ -310,15 +314,17 @@ class Scanner:
         follow = text[end:end + 4]
         last = self._get(w2 or written) or unit
         if last.not_before and follow.startswith(last.not_before):
-            return None
+            return False  # 四次会议 is an ordinal, 两支持 no number
         if self._is_word(text, start, m.end("n1"), n1) or n1 in _WORD_DIGITS:
-            return None
+            return False
         if n2 is None:
             value, over = _value(n1)
             if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
-            if self._not_a_quantity(text, start, n1, value, unit, end, over):
-                return self._bare(text, start, m.end("n1"), n1) if all_numbers else None
+            why = self._not_a_quantity(text, start, n1, value, unit, end, over)
+            if why:
+                # articles (一个), dates and ordinals are no numbers, not even for --all-numbers
+                return False
             value = self._percent_word(n1, value, unit)
             if value is None:
                 return None
@@ -334,9 +340,9 @@ class Scanner:
         v1, o1 = _value(n1)
         v2, o2 = _value(n2)
         if unit.kind == "time" and (self._is_date(n1, v1, unit, text, end) or self._is_date(n2, v2, unit, text, end)):
-            return None
+            return False  # 2021-2025年: dates, not numbers
         if self._is_ordinal_or_name(text, start, n1, unit):
-            return None
+            return False
         if w2 is None:
             mult = _trailing_multiplier(n2)
             if mult != 1 and _trailing_multiplier(n1) == 1 and v1 * mult <= v2:
@@ -467,7 +473,7 @@ class Scanner:
     # -- what is not a quantity -------------------------------------------------------------
     def _is_ordinal_or_name(self, text: str, start: int, n1: str, unit: Unit | None) -> bool:
         before = text[max(0, start - 1):start]
-        if before in ("第", "初", "周", "星", "礼", "其"):
+        if before and before in _ORDINAL_BEFORE:
             return True
         # a numbered slogan in quotation marks: “六个工程”, “两个确立”
         if before in _OPEN_QUOTES and not n1[0].isdigit():
@@ -488,15 +494,16 @@ class Scanner:
             return value == value.to_integral_value() and 1 <= value <= 31
         return False
 
-    def _not_a_quantity(self, text, start, n1, value, unit: Unit, end, over) -> bool:
+    def _not_a_quantity(self, text, start, n1, value, unit: Unit, end, over) -> str | None:
+        """Why a number with a unit is no quantity: "ordinal", "date", "article" or None."""
         if self._is_ordinal_or_name(text, start, n1, unit):
-            return True
+            return "ordinal"
         if unit.kind == "time" and not over and self._is_date(n1, value, unit, text, end):
-            return True
+            return "date"
         # 一 + measure word read as an article: 一个二维码, 一家企业, 一年来
         if n1 == "一" and unit.kind in ("count", "time") and not unit.report_as:
-            return True
-        return False
+            return "article" if unit.kind == "count" else "date"
+        return None
 
 
 def _digit_pair(tok: str) -> bool:
