@@ -107,6 +107,11 @@ class RuleSet:
         for r in rules:
             for k in r.keywords:
                 self.by_keyword.setdefault(k, []).append(r)
+        #: keyword_re finds the longest keyword at each position; the keywords it hides
+        #: there are its prefixes (植树造林 hides 植树): word → [itself, its keyword prefixes]
+        wordset = set(words)
+        self.prefixes: dict[str, list[str]] = {
+            w: [w[:i] for i in range(len(w), 0, -1) if w[:i] in wordset] for w in words}
         self._compatible: dict[tuple[str, str], bool] = {}
         self._takes: dict[str | None, bool] = {}
 
@@ -201,10 +206,12 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
         if key not in FILE_FIELDS:
             problems.append(Problem(name, data.line_of(key), f"top-level {_unknown_field(key, FILE_FIELDS)}"))
     metrics: dict[str, Metric] = {}
-    raw_metrics = data.get("metrics") or {}
+    raw_metrics = data.get("metrics")
+    if raw_metrics is None:
+        raw_metrics = LineDict()
     if not isinstance(raw_metrics, LineDict):
         problems.append(Problem(name, data.line_of("metrics"), "`metrics:` must map metric names to {unit: …}"))
-        raw_metrics = {}
+        raw_metrics = LineDict()
     for mname, spec in raw_metrics.items():
         line = raw_metrics.line_of(mname)
         if not isinstance(spec, LineDict):
@@ -458,12 +465,12 @@ def _load(paths, *, default: bool, packs=(), units: Units | None) -> tuple[RuleS
             rules[rule.id] = rule
             group_of[rule.id] = g
     sources = [str(f) for _, f, _ in parsed]
-    return RuleSet(list(rules.values()), metrics, units, sources), _sorted(problems)
+    return RuleSet(list(rules.values()), metrics, units, sources), _sorted(problems, sources)
 
 
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    """Problems file by file (in the order met), line by line."""
-    rank: dict[str, int] = {}
+def _sorted(problems: list[Problem], files=()) -> list[Problem]:
+    """Problems file by file (in load order, then in the order met), line by line."""
+    rank: dict[str, int] = {f: i for i, f in enumerate(files)}
     for p in problems:
         rank.setdefault(p.file, len(rank))
     return sorted(problems, key=lambda p: (rank[p.file], p.line))
@@ -492,12 +499,12 @@ def check_rules(paths=None, *, default: bool = True, packs=(), units: Units | No
             continue
         more.extend(probe_patterns(rule))
         more.extend(run_examples(ruleset, rule))
-    return _sorted(problems + more)
+    return _sorted(problems + more, ruleset.sources)
 
 
 #: the characters runaway patterns are probed with, each repeated over a long sentence
 _PROBE_CHARS = ("1", "一", "a", " ", "，", "万", "年", SENTINEL, "1" + SENTINEL)
-_PROBE_LENGTH = 600
+_PROBE_LENGTH = 1000
 #: a pattern may spend this long in all on one text before it is skipped for the rest of it
 PATTERN_BUDGET = 1.0
 
@@ -588,7 +595,10 @@ def _describe(d: dict, explicit: bool = False) -> str:
     parts = []
     if d.get("value") is not None:
         parts.append(_fmt(d["value"]))
-    if d.get("min") is not None or d.get("max") is not None:
+    lo, hi = d.get("min"), d.get("max")
+    bounds_say_more = (lo is not None or hi is not None) and not (
+        d.get("value") is not None and lo in (None, d["value"]) and hi in (None, d["value"]))
+    if bounds_say_more:
         rng = f"{_fmt(d['min']) if d.get('min') is not None else ''}–{_fmt(d['max']) if d.get('max') is not None else ''}"
         parts.append(rng if d.get("value") is None else f"[{rng}]")
     if d.get("unit"):
