@@ -238,7 +238,7 @@ class Scanner:
     def _bare_parts(self, text: str, m) -> list[Quantity]:
         """--all-numbers: the numbers of a match that is no quantity, each on its own."""
         out = []
-        groups = m.groupdict()
+        groups = _Groups(m)
         for g in ("n1", "n2", "n3", "n4", "b2", "n0"):
             if groups.get(g) is None:
                 continue
@@ -262,10 +262,11 @@ class Scanner:
 
     def _is_word(self, text: str, start: int, end: int, tok: str) -> bool:
         """A word that merely contains a numeral (一切, 四川): the units file's not_numbers."""
-        if not self.not_numbers:
+        nn = self.not_numbers
+        if not nn or (text[start] not in nn and text[end - 1] not in nn):
             return False
-        for p in {*range(start, min(end, start + 2)), *range(max(start, end - 2), end)}:
-            for i, w in self.not_numbers.get(text[p], ()):
+        for p in (start, end - 1) if end - 1 > start else (start,):
+            for i, w in nn.get(text[p], ()):
                 ws = p - i
                 if ws >= 0 and (ws < start or ws + len(w) > end) and text.startswith(w, ws):
                     return True  # the word reaches beyond the number: 一切, 四川
@@ -274,7 +275,7 @@ class Scanner:
 
     def _build(self, text: str, m, all_numbers: bool):
         start = m.start()
-        g = m.groupdict()
+        g = _Groups(m)
         if g.get("phrase") is not None:
             value, unit = self.phrases[m.group("phrase")]
             u = self.units.get(unit) if unit else None
@@ -403,6 +404,10 @@ class Scanner:
             if unit is None or (w1 is not None and w2 is not None and self._get(w1) is not self._get(w2)):
                 return None
             kind = unit.kind
+        if w1 is None:  # 在20和30万元之间: the multiplier of the second number applies to both
+            mult = _trailing_multiplier(m.group("b2"))
+            if mult != 1 and _trailing_multiplier(m.group("n1")) == 1 and v1 * mult <= v2:
+                v1 = v1 * mult
         if v1 > v2:
             v1, v2 = v2, v1
         fd = Decimal(f.numerator) / Decimal(f.denominator)
@@ -506,6 +511,18 @@ class Scanner:
         return None
 
 
+class _Groups:
+    """m.group(name), None for a group the pattern does not have (cheaper than groupdict)."""
+
+    __slots__ = ("m", "names")
+
+    def __init__(self, m):
+        self.m, self.names = m, m.re.groupindex
+
+    def get(self, name):
+        return self.m.group(name) if name in self.names else None
+
+
 def _digit_pair(tok: str) -> bool:
     """两三, 一两, 三五: two Chinese digits side by side are an estimate, not a number."""
     return (len(tok) == 2 and all(c in CN_DIGITS + LIANG for c in tok)
@@ -541,6 +558,15 @@ def _prefix_words():
     return sorted([*PREFIX_QUALIFIERS, *EXACT_WORDS, "比"], key=len, reverse=True)
 
 
+@lru_cache(maxsize=1)
+def _prefix_by_last():
+    """Qualifier words by their last character, longest first."""
+    out: dict[str, list[str]] = {}
+    for w in _prefix_words():
+        out.setdefault(w[-1], []).append(w)
+    return out
+
+
 def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | None]:
     """A qualifier word right before the number: (qualifier, where its text starts, word).
 
@@ -561,11 +587,12 @@ def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | Non
     chars.reverse()
     pos.reverse()
     window = "".join(chars)
+    by_last = _prefix_by_last()
     for glue in _GLUE:
         if glue and not window.endswith(glue):
             continue
         w = window[: len(window) - len(glue)] if glue else window
-        for word in _prefix_words():
+        for word in by_last.get(w[-1:], ()):
             if w.endswith(word):
                 if len(word) == 1 and len(w) > 1 and w[-2] in _NOT_QUALIFIER_BEFORE.get(word, ""):
                     continue  # 节约, 最近, 赶超: part of another word
