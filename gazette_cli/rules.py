@@ -295,7 +295,10 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if "id" in entry and (not isinstance(rid, str) or not rid or any(c.isspace() for c in rid)):
         problems.append(Problem(file, entry.line_of("id"), f"id must be a name without spaces, got {rid!r}", label))
     metric = entry.get("metric")
-    if "metric" in entry and metric not in metrics:
+    if "metric" in entry and not isinstance(metric, str):
+        problems.append(Problem(file, entry.line_of("metric"), f"metric must be a metric name, got {metric!r}", label))
+        metric = None
+    elif "metric" in entry and metric not in metrics:
         problems.append(Problem(file, entry.line_of("metric"),
                                 f"unknown metric {metric!r} (declare it under `metrics:`{_close(metric, metrics)})", label))
     unit = entry.get("unit") or (metrics[metric].unit if metric in metrics else None)
@@ -303,6 +306,10 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         what = _unit_problem(entry["unit"], units)
         if what:
             problems.append(Problem(file, entry.line_of("unit"), what, label))
+        elif metric in metrics and metrics[metric].unit and not (
+                unit == metrics[metric].unit or units.convertible(unit, metrics[metric].unit)):
+            problems.append(Problem(file, entry.line_of("unit"),
+                                    f"unit {unit!r} does not convert to {metrics[metric].unit!r}, the unit of metric {metric}", label))
     elif unit is None and metric in metrics:
         problems.append(Problem(file, line, f"no unit: give the rule or its metric {metric!r} a `unit`", label))
     raw_kw = entry.get("keywords")

@@ -65,6 +65,10 @@ BROKEN = [
          "r.yaml:5: r1: unknown unit '万元': 万 is part of the number, not of the unit (write unit: 元; 5万元 is 50000 元)",
          "r.yaml:6: r2: unit '块钱' is a spelling of '元': write unit: 元",
          "r.yaml:7: r3: unknown unit '斤斤' (not in units.yaml; did you mean '斤'?)"]),
+    ("unit the metric cannot take", HEAD + "  - {id: r1, metric: m, unit: 亩, keywords: [投资]}\n"
+     "  - {id: r2, metric: [m], keywords: [投资]}\n", [
+         "r.yaml:4: r1: unit '亩' does not convert to '元', the unit of metric m",
+         "r.yaml:5: r2: metric must be a metric name, got ['m']"]),
     ("unknown metric", "metrics:\n  investment_amount: {unit: 元}\nrules:\n"
      "  - {id: r1, metric: investment, keywords: [投资]}\n  - {id: r2, metric: gdp, keywords: [生产总值]}\n", [
          "r.yaml:4: r1: unknown metric 'investment' (declare it under `metrics:`; did you mean 'investment_amount'?)",
