@@ -98,16 +98,17 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
 
 
 def fraction(num: str, loose: bool = False) -> str:
-    """A number token: 3/4, (loose) 1 3/5, or a number optionally followed by the rest of
-    a fraction: X分之Y, X又Y分之Z (spaces allowed in loose)."""
+    """A number token: a number optionally followed by the rest of a fraction — 3/4,
+    X分之Y, X又Y分之Z (spaces allowed in loose) — and in loose also 1 3/5."""
     sp = SPACE if loose else ""
     neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
-    slash = rf"(?<![0-9０-９]){_D}{{1,3}}(?:[.．]{_D}+)?[/／]{_D}{{1,3}}(?![/／0-9０-９.．])"
+    slash = (rf"(?<=(?<![0-9０-９]){_D}{{1,3}}(?:[.．]{_D}+)?)[/／]{_D}{{1,3}}(?![/／0-9０-９.．])")
     of = rf"{sp}分{sp}之{sp}{neg}{num}"
-    alts = [slash, rf"{num}(?:{sp}又{sp}{neg}{num}{of}|{of})?"]
-    if loose:
-        alts.insert(0, rf"{_D}+[ \t]+{slash}")
-    return neg + "(?:" + "|".join(alts) + ")"
+    body = rf"{num}(?:{slash}|{sp}又{sp}{neg}{num}{of}|{of})?"
+    if loose:  # 1 3/5
+        mixed = rf"(?=[0-9０-９]+[ \t]+[0-9０-９]{{1,3}}[/／])(?<![0-9０-９]){_D}+[ \t]+{_D}{{1,3}}[/／]{_D}{{1,3}}(?![/／0-9０-９.．])"
+        body = rf"(?:{mixed}|{body})"
+    return neg + body
 
 
 # --- values ---------------------------------------------------------------------------

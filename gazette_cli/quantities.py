@@ -129,12 +129,14 @@ class Scanner:
         for p in extra.get("phrases") or []:
             self.phrases[str(p["text"])] = (Decimal(str(p["value"])), p.get("unit"))
         self.named = [str(n) for n in extra.get("named") or [] if str(n) in units]
-        self.not_numbers: dict[str, list[tuple[int, str]]] = {}
+        # numeral character → [(its offset in the word, word length, words)]
+        groups: dict[str, dict[tuple[int, int], set[str]]] = {}
         for w in extra.get("not_numbers") or []:
             w = str(w)
             for i, c in enumerate(w):
                 if c in _CN_NUMERAL:
-                    self.not_numbers.setdefault(c, []).append((i, w))
+                    groups.setdefault(c, {}).setdefault((i, len(w)), set()).add(w)
+        self.not_numbers = {c: [(i, n, frozenset(ws)) for (i, n), ws in g.items()] for c, g in groups.items()}
         # power characters that begin a unit (千米, 兆字节, 百分点) are no multiplier there
         prefixed: dict[str, list[str]] = {}
         for alias in units.by_alias:
@@ -165,7 +167,7 @@ class Scanner:
         den = rf"[百佰千仟万萬](?:{sp}[百佰千仟万萬]){{0,2}}{sp}分{sp}之{sp}"
         pct = rf"(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
         percent = rf"(?P<p1>{pct})(?:{sp}(?P<c3>{CONNECTORS}){sp}(?P<p2>{pct}))?"
-        between = (rf"(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
+        between = (rf"(?=[^，。；、\n]{{0,8}}?[和与與跟及])(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
                    rf"(?P<bu2>{unit})?{sp}之?间")
         ranged = (rf"(?P<n1>{tok})(?:{between}|"
                   rf"{sp}(?P<u1>{unit})(?:{sp}(?P<c1>{CONNECTORS}){sp}(?P<n2>{tok}){sp}(?P<u2>{unit})|{minor}{half})"
@@ -266,9 +268,9 @@ class Scanner:
         if not nn or (text[start] not in nn and text[end - 1] not in nn):
             return False
         for p in (start, end - 1) if end - 1 > start else (start,):
-            for i, w in nn.get(text[p], ()):
+            for i, n, words in nn.get(text[p], ()):
                 ws = p - i
-                if ws >= 0 and (ws < start or ws + len(w) > end) and text.startswith(w, ws):
+                if ws >= 0 and (ws < start or ws + n > end) and text[ws:ws + n] in words:
                     return True  # the word reaches beyond the number: 一切, 四川
         return False
         return False
@@ -603,7 +605,12 @@ def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | Non
     return None, start, None
 
 
+_SUFFIX_FIRST = frozenset(w[0] for w in SUFFIX_QUALIFIERS) | frozenset("多余 \t\u3000")
+
+
 def _suffix_qualifier(text: str, end: int) -> tuple[str | None, int]:
+    if text[end:end + 1] not in _SUFFIX_FIRST:
+        return None, end
     i = end
     while i < len(text) and i < end + 3 and text[i] in " \t\u3000":
         i += 1
