@@ -8,7 +8,10 @@ sentence and rule.
 """
 from __future__ import annotations
 
+import re
 import warnings as _warnings
+import weakref
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -16,13 +19,14 @@ from fractions import Fraction
 import regex
 
 from .numerals import to_json_number
-from .quantities import Quantity, scanner_for, sentence_bounds
+from .quantities import Quantity, scanner_for
 from .reading import read_issue
 from .reflow import Flow, identity, reflow as do_reflow
-from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules
+from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules, trie_regex
 from .units import Units, load_units
 
 _CLAUSE_PUNCT = regex.compile(r"[，,。；;！？!?：:\n、]")
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
 class RuleTimeoutWarning(UserWarning):
@@ -56,16 +60,24 @@ def _flow(text: str, reflow: bool) -> Flow:
     return do_reflow(text) if reflow else identity(text)
 
 
-def _record(path: str, flow: Flow, q: Quantity, context: bool = True) -> dict:
-    line, col = flow.line_col(q.start)
-    text = flow.text
-    rec = {"file": path, "line": line, "column": col, "value": _num(q.value), "unit": q.unit,
-           "qualifier": q.qualifier, "min": _num(q.min), "max": _num(q.max),
-           "text": text[q.text_start:q.end]}
-    if context:
-        lo, hi = sentence_bounds(text, q.text_start, q.end)
-        rec["context"] = text[lo:hi].strip()
-    return rec
+@dataclass
+class _Doc:
+    """One text on its way to records: its path, reflow map and sentence index."""
+
+    path: str
+    flow: Flow
+
+    def __post_init__(self):
+        self.sentences = _Sentences(self.flow.text)
+
+
+def _record(doc: _Doc, q: Quantity) -> dict:
+    line, col = doc.flow.line_col(q.start)
+    text = doc.flow.text
+    lo, hi = doc.sentences.bounds(q.text_start, q.end)
+    return {"file": doc.path, "line": line, "column": col, "value": _num(q.value), "unit": q.unit,
+            "qualifier": q.qualifier, "min": _num(q.min), "max": _num(q.max),
+            "text": text[q.text_start:q.end], "context": text[lo:hi].strip()}
 
 
 def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool = False,
@@ -76,30 +88,99 @@ def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool 
 
 
 def quantities_text(text: str, *, path: str = "<text>", units: Units | None = None,
-                    all_numbers: bool = False, reflow: bool = True) -> list[dict]:
+                    all_numbers: bool = False, reflow: bool = True, warn=None) -> list[dict]:
     """Every quantity of a text as records (`gazette quantities`)."""
     flow, qs = scan_quantities(text, units=units, all_numbers=all_numbers, reflow=reflow)
-    return [_record(path, flow, q) for q in qs]
+    doc = _Doc(path, flow)
+    return [_record(doc, q) for q in qs]
 
 
-def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None) -> list[list[Claim]]:
-    """For each quantity, every rule that claims it (best first)."""
+class _Sentences:
+    """Sentence ends of one text, found once; bounds looked up by bisection."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+        """Same contract as quantities.sentence_bounds, without rescanning the text."""
+        ends = self.ends
+        k = bisect_left(ends, start)
+        lo = ends[k - 1] + 1 if k else 0
+        lo = max(lo, start - limit, 0)
+        k = bisect_left(ends, end)
+        n = len(self.text)
+        if k < len(ends) and ends[k] < end + limit:
+            hi = ends[k]
+            if self.text[hi] != "\n":
+                hi += 1
+        else:
+            hi = min(n, end + limit)
+        return lo, hi
+
+
+class _Keywords:
+    """All keywords of a rule set as one trie pattern (stdlib `re`, which skips ahead on
+    the first character faster than `regex` for large alternations). Every occurrence is
+    found, also one hidden inside a longer keyword (贷款 in 贷款支持)."""
+
+    def __init__(self, ruleset: RuleSet):
+        words = sorted(ruleset.by_keyword)
+        first = "".join(sorted({re.escape(w[0]) for w in words}))
+        self.pattern = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
+        self.prefixes = ruleset.prefixes
+
+    def hits(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        out = []
+        if self.pattern is None:
+            return out
+        search = self.pattern.search
+        pos = lo
+        while True:
+            m = search(text, pos, hi)
+            if m is None:
+                return out
+            s = m.start()
+            for w in self.prefixes.get(m.group(), (m.group(),)):
+                out.append((s, s + len(w), w))
+            pos = s + 1
+
+
+_KEYWORDS: "weakref.WeakKeyDictionary[RuleSet, _Keywords]" = weakref.WeakKeyDictionary()
+
+
+def _keywords(ruleset: RuleSet) -> _Keywords:
+    kw = _KEYWORDS.get(ruleset)
+    if kw is None:
+        kw = _KEYWORDS[ruleset] = _Keywords(ruleset)
+    return kw
+
+
+def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate=None,
+              sentences: "_Sentences | None" = None) -> list[list[Claim]]:
+    """For each quantity, every rule that claims it (best first).
+
+    Rules are tried only on sentences that hold a quantity in a unit some rule takes, and
+    only the rules whose keywords occur there: the cost follows the quantities found, not
+    the number of rules times the length of the text."""
     claims: list[list[Claim]] = [[] for _ in qs]
-    if ruleset.keyword_re is None or not qs:
+    if not ruleset.by_keyword or not qs:
         return claims
+    keywords = _keywords(ruleset)
+    sentences = sentences or _Sentences(text)
     timed_out: set[str] = set()
     i, n = 0, len(qs)
     while i < n:
-        lo, hi = sentence_bounds(text, qs[i].text_start, qs[i].end)
+        if not ruleset.takes_unit(qs[i].unit):
+            i += 1
+            continue
+        lo, hi = sentences.bounds(qs[i].text_start, qs[i].end)
         j = i + 1
         while j < n and qs[j].start < hi:
             j += 1
         group = range(i, j)
         i = j
-        if not any(ruleset.takes_unit(qs[k].unit) for k in group):
-            continue
-        hits = [(m.start(), m.end(), m.group())
-                for m in ruleset.keyword_re.finditer(text, lo, hi, overlapped=True)]
+        hits = keywords.hits(text, lo, hi)
         if not hits:
             continue
         candidates: dict[str, Rule] = {}
@@ -124,13 +205,15 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None) -> lis
                     except TimeoutError:
                         if rule.id not in timed_out:
                             timed_out.add(rule.id)
+                            at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
                             msg = (f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over "
-                                   f"{PATTERN_TIMEOUT}s on a sentence at line-offset {lo}; skipped there")
+                                   f"{PATTERN_TIMEOUT}s on the sentence at {at}; rule skipped there")
                             (warn or _warnings.warn)(msg)
             else:
                 words = set(rule.keywords)
+                mine = [h for h in hits if h[2] in words]
                 for k in fits:
-                    d = _proximity(text, qs[k], rule, [h for h in hits if h[2] in words])
+                    d = _proximity(text, qs[k], rule, mine)
                     if d is not None:
                         _add(claims[k], rule, d)
     for c in claims:
@@ -185,40 +268,48 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits) -> int | None:
     return best
 
 
-def _metric_record(path: str, flow: Flow, q: Quantity, claim: Claim, ruleset: RuleSet, others=()) -> dict:
-    rec = _record(path, flow, q)
+def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> dict:
+    rec = _record(doc, q)
     rule = claim.rule
-    metric = ruleset.metrics[rule.metric]
     out = {"file": rec["file"], "line": rec["line"], "column": rec["column"], "metric": rule.metric}
     out.update({k: rec[k] for k in ("value", "unit", "qualifier", "min", "max", "text", "context")})
     out["rule"] = rule.id
-    target = metric.unit
+    target = ruleset.metrics[rule.metric].unit
     if target and q.unit != target and ruleset.units.convertible(q.unit, target):
+        def conv(v):
+            if v is None:
+                return None
+            f = ruleset.units.convert(Fraction(v), q.unit, target)
+            return _num(Decimal(f.numerator) / Decimal(f.denominator))
+
         out["written_value"], out["written_unit"] = out["value"], q.unit
-        conv = lambda v: None if v is None else _num(Decimal(str(ruleset.units.convert(Fraction(str(v)), q.unit, target))))
         out["value"], out["min"], out["max"] = conv(q.value), conv(q.min), conv(q.max)
         out["unit"] = target
     return out
 
 
+def _attributed(text: str, path: str, ruleset: RuleSet | None, reflow: bool, warn):
+    ruleset = ruleset if ruleset is not None else load_rules()
+    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
+    doc = _Doc(path, flow)
+    claims = attribute(flow.text, qs, ruleset, warn, locate=flow.line_col, sentences=doc.sentences)
+    return ruleset, doc, qs, claims
+
+
 def extract_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
                  reflow: bool = True, warn=None) -> list[dict]:
     """The metric records of a text, one per quantity a rule claims."""
-    ruleset = ruleset if ruleset is not None else load_rules()
-    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
-    claims = attribute(flow.text, qs, ruleset, warn)
-    return [_metric_record(path, flow, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
+    ruleset, doc, qs, claims = _attributed(text, path, ruleset, reflow, warn)
+    return [_metric_record(doc, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
 
 
 def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
                  reflow: bool = True, warn=None) -> list[dict]:
     """Every quantity with the rule that claimed it and the other rules that matched."""
-    ruleset = ruleset if ruleset is not None else load_rules()
-    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
-    claims = attribute(flow.text, qs, ruleset, warn)
+    ruleset, doc, qs, claims = _attributed(text, path, ruleset, reflow, warn)
     out = []
     for q, c in zip(qs, claims):
-        rec = _record(path, flow, q)
+        rec = _record(doc, q)
         rec["metric"] = c[0].rule.metric if c else None
         rec["rule"] = c[0].rule.id if c else None
         rec["also_matched"] = [x.rule.id for x in c[1:]]
@@ -229,8 +320,7 @@ def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = N
 def _run_file(path, fn, **kw) -> Result:
     issue = read_issue(path)
     warnings = list(issue.warnings)
-    records = fn(issue.text, path=str(path), warn=warnings.append, **kw) if fn is not quantities_text else \
-        fn(issue.text, path=str(path), **kw)
+    records = fn(issue.text, path=str(path), warn=warnings.append, **kw)
     return Result(str(path), records, warnings, issue.encoding)
 
 
