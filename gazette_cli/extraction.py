@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-import regex
 
 from .numerals import to_json_number
 from .quantities import Quantity, scanner_for
@@ -25,7 +24,6 @@ from .reflow import Flow, identity, reflow as do_reflow
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules, trie_regex
 from .units import Units, load_units
 
-_CLAUSE_PUNCT = regex.compile(r"[，,。；;！？!?：:\n、]")
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 
 
@@ -247,24 +245,38 @@ def _mask(text: str, lo: int, hi: int, qs: list[Quantity], group) -> tuple[str, 
     return "".join(parts), where
 
 
+_CLAUSE_CHARS = "，,。；;！？!?：:\n、"
+_BLOCKERS: dict[tuple[str, ...], "re.Pattern"] = {}
+
+
+def _blocker(exclude: tuple[str, ...]) -> "re.Pattern":
+    """One pattern for what may not stand between keyword and quantity: a clause break or
+    one of the rule's excluded words."""
+    p = _BLOCKERS.get(exclude)
+    if p is None:
+        alts = [f"[{re.escape(_CLAUSE_CHARS)}]"] + [re.escape(x) for x in sorted(exclude, key=len, reverse=True)]
+        p = _BLOCKERS[exclude] = re.compile("|".join(alts))
+    return p
+
+
 def _proximity(text: str, q: Quantity, rule: Rule, hits) -> int | None:
+    """Characters between the quantity and the nearest keyword of `rule` within its reach
+    (before or after, same clause, no excluded word between), or None."""
     best = None
+    blocked = _blocker(rule.exclude).search
     for start, end, _ in hits:
         if end <= q.text_start:
-            gap = text[end:q.text_start]
-            if len(gap) > rule.before:
+            lo, hi = end, q.text_start
+            if hi - lo > rule.before:
                 continue
         elif start >= q.end:
-            gap = text[q.end:start]
-            if len(gap) > rule.after:
+            lo, hi = q.end, start
+            if hi - lo > rule.after:
                 continue
         else:
             continue
-        if _CLAUSE_PUNCT.search(gap) or any(x in gap for x in rule.exclude):
-            continue
-        d = len(gap)
-        if best is None or d < best:
-            best = d
+        if (best is None or hi - lo < best) and not blocked(text, lo, hi):
+            best = hi - lo
     return best
 
 
