@@ -11,6 +11,7 @@ there to a 1-based line and column: results always point into the file as it is 
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 
 #: a line ending in one of these ends its sentence
@@ -73,47 +74,63 @@ def _line_starts(text: str) -> list[int]:
 
 
 def reflow(text: str) -> Flow:
-    """Join hard-wrapped lines; see the module docstring for when a break is kept."""
+    """Join hard-wrapped lines; see the module docstring for when a break is kept.
+
+    One pass over the lines (split, stripped and measured by C-level list operations); a
+    Python step per line, none per character."""
     lines = text.split("\n")
-    starts = [0] * len(lines)
-    pos = 0
-    for k, line in enumerate(lines):
-        starts[k] = pos
-        pos += len(line) + 1
+    n = len(lines)
+    stripped = [line.strip() for line in lines]
+    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
+    starts.pop()
     parts: list[str] = []
     seg_flat: list[int] = [0]
     seg_orig: list[int] = [0]
     flat_len = 0
-    n = len(lines)
-    i = 0
     para_max = 0          # widest line so far in the current paragraph
     seg_start = 0         # original offset where the current segment started
+    terminal, closers = TERMINAL, _CLOSERS
+    add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
+    i = 0
     while i < n:
-        line = lines[i]
-        content = line[:-1] if line.endswith("\r") else line
-        stripped_len = len(content.strip())
-        j = i + 1
-        while j < n and not lines[j].strip():
-            j += 1
-        join = False
-        if j < n and stripped_len and not _ends_sentence(content) and not _indented(lines[j]):
-            if j == i + 1:
-                # a short first line before a longer one is a headline, not a wrap
-                join = not (para_max == 0 and stripped_len <= HEADLINE_SHARE * len(lines[j].strip()))
-            else:  # blank lines between: a column break only if this line was full
-                join = para_max > 0 and stripped_len >= FULL_SHARE * para_max
-        if join:
-            # keep the original text up to the end of `content`, drop the break
-            end = starts[i] + len(content)
-            parts.append(text[seg_start:end])
-            flat_len += end - seg_start
-            seg_start = starts[j]
-            seg_flat.append(flat_len)
-            seg_orig.append(seg_start)
-            para_max = max(para_max, stripped_len)
-            i = j
-        else:
-            para_max = 0 if (j > i + 1 or _ends_sentence(content)) else max(para_max, stripped_len)
+        s = stripped[i]
+        if not s:
+            para_max = 0
             i += 1
+            continue
+        last = s[-1]
+        if last in terminal or (last in closers and len(s) > 1 and s[-2] in terminal):
+            para_max = 0
+            i += 1
+            continue
+        width = len(s)
+        j = i + 1
+        while j < n and not stripped[j]:
+            j += 1
+        nxt = lines[j] if j < n else ""
+        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)):
+            para_max = 0 if j > i + 1 else max(para_max, width)
+            i += 1
+            continue
+        if j == i + 1:
+            # a short first line before a longer one is a headline, not a wrap
+            join = para_max > 0 or width > HEADLINE_SHARE * len(stripped[j])
+        else:  # blank lines between: a column break only if this line was full
+            join = para_max > 0 and width >= FULL_SHARE * para_max
+        if not join:
+            para_max = 0 if j > i + 1 else max(para_max, width)
+            i += 1
+            continue
+        # keep the original text up to the end of the line, drop the break
+        line = lines[i]
+        end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
+        add_part(text[seg_start:end])
+        flat_len += end - seg_start
+        seg_start = starts[j]
+        add_flat(flat_len)
+        add_orig(seg_start)
+        if width > para_max:
+            para_max = width
+        i = j
     parts.append(text[seg_start:])
     return Flow("".join(parts), text, seg_flat, seg_orig, starts)
