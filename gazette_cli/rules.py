@@ -5,9 +5,14 @@ quantity when one of its keywords stands near it in the same clause, or when one
 regex patterns matches the sentence with ``{Q}`` at the quantity. The syntax is
 documented in rules/README.md and at the top of every shipped rule file.
 
+Files load in groups: the default pack (rules/*.yaml), then each optional pack named in
+``packs`` (rules/<pack>/*.yaml), then each user path. A rule whose id an earlier group
+defined replaces it in place; the same id twice in one group is a problem.
+
 Loading never executes anything from a file (YAML safe loader, patterns compiled by the
 ``regex`` module and run with a time limit). Every problem in every file is collected and
-reported as ``file:line: rule-id: what is wrong``.
+reported as ``file:line: rule-id: what is wrong``; ``check_rules`` adds failing examples and
+patterns that run away on long monotonous text.
 """
 from __future__ import annotations
 
@@ -34,6 +39,9 @@ DEFAULT_BEFORE = 12
 DEFAULT_AFTER = 4
 #: a pattern may run this long on one sentence before the rule is skipped there
 PATTERN_TIMEOUT = 0.2
+#: a rule's patterns may spend this long in all on one text; a rule that times out should be
+#: skipped for the rest of the text (issue 4), so that a runaway pattern costs at most this
+PATTERN_BUDGET = 1.0
 
 
 @dataclass
@@ -512,9 +520,6 @@ def check_rules(paths=None, *, default: bool = True, packs=(), units: Units | No
 #: the characters runaway patterns are probed with, each repeated over a long sentence
 _PROBE_CHARS = ("1", "一", "a", " ", "，", "万", "年", SENTINEL, "1" + SENTINEL)
 _PROBE_LENGTH = 1000
-#: a pattern may spend this long in all on one text before it is skipped for the rest of it
-PATTERN_BUDGET = 1.0
-
 
 def _probes(rule: Rule):
     """Long monotonous sentences, each ending in a character that breaks the run and then
