@@ -164,10 +164,11 @@ def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97äº¿æ
 
 @rules_app.command("check")
 def rules_check(paths: Optional[List[Path]] = typer.Argument(None, help="Rule files or directories (default: the shipped pack)."),
-                no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Check the given files alone, without the default pack.")):
+                no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Check the given files alone, without the default pack."),
+                pack: Optional[List[str]] = PackOpt):
     """Validate rule files and run their examples; print every problem as file:line: rule: what."""
     try:
-        problems = check_rules(paths or [], default=not (no_default_rules and paths))
+        problems = check_rules(paths or [], default=not (no_default_rules and (paths or pack)), packs=tuple(pack or ()))
     except DataFileError as exc:  # the units file itself
         problems = exc.problems
     for p in problems:

@@ -187,6 +187,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
                 candidates.setdefault(r.id, r)
         masked: dict[str, tuple] = {}
         for rule in sorted(candidates.values(), key=lambda r: r.order):
+            if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
+                continue
             fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
             if not fits:
                 continue
@@ -205,7 +207,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
                             timed_out.add(rule.id)
                             at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
                             msg = (f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over "
-                                   f"{PATTERN_TIMEOUT}s on the sentence at {at}; rule skipped there")
+                                   f"{PATTERN_TIMEOUT}s on the sentence at {at}; rule skipped for the rest of the text")
                             (warn or _warnings.warn)(msg)
             else:
                 words = set(rule.keywords)
