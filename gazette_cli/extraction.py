@@ -211,7 +211,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
                             (warn or _warnings.warn)(msg)
             else:
                 words = set(rule.keywords)
-                mine = [h for h in hits if h[2] in words]
+                mine = [h for h in hits if h[2] in words
+                        and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))]
                 for k in fits:
                     d = _proximity(text, qs[k], rule, mine)
                     if d is not None:

@@ -29,7 +29,7 @@ from .units import Units, load_units
 
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
-RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude",
+RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
                "priority", "description", "examples", "counterexamples"}
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
@@ -72,6 +72,7 @@ class Rule:
     before: int = DEFAULT_BEFORE
     after: int = DEFAULT_AFTER
     exclude: tuple[str, ...] = ()
+    not_after: tuple[str, ...] = ()
     priority: int = 0
     description: str = ""
     examples: list = field(default_factory=list)
@@ -329,6 +330,13 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if exclude is None:
         problems.append(Problem(file, entry.line_of("exclude"), f"exclude must be a list of words, got {entry.get('exclude')!r}", label))
         exclude = []
+    not_after = _str_list(entry.get("not_after") or [])
+    if not_after is None:
+        problems.append(Problem(file, entry.line_of("not_after"), f"not_after must be a list of words, got {entry.get('not_after')!r}", label))
+        not_after = []
+    elif any(len(w) > 4 for w in not_after):
+        problems.append(Problem(file, entry.line_of("not_after"), "not_after words are at most 4 characters long", label))
+        not_after = []
     ints = {}
     for key, default in (("before", DEFAULT_BEFORE), ("after", DEFAULT_AFTER), ("priority", 0)):
         v = entry.get(key, default)
@@ -353,7 +361,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
-                exclude=tuple(exclude), priority=ints["priority"], description=str(entry.get("description") or ""),
+                exclude=tuple(exclude), not_after=tuple(not_after), priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
 
