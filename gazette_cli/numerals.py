@@ -54,7 +54,7 @@ def arabic(loose: bool = False) -> str:
             rf"(?:[eE][-+－]?{_D}+(?![A-Za-z]))?(?:\^[-+]{{0,2}}[0-9]+(?:\.[0-9]+)?)?")
     if loose:
         body = rf"(?:{body}|(?<![0-9０-９.．])[.．]{_D}+)(?:[ ]?[kKＫ](?![A-Za-z])|[ ]?M(?![A-Za-z]))?"
-    return body
+    return rf"(?>{body})"  # atomic: a run of digits is never given back digit by digit
 
 
 def power(prefixed: dict[str, list[str]] | None = None) -> str:
@@ -81,7 +81,6 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     --all-numbers path): spaces between any two pieces (三千 九百 六十五, 四百 点 五).
     """
     sp = SPACE if loose else ""
-    asp = r"[ \t]*"
     pw = power(prefixed)
     ar = arabic(loose)
     # 两 inside a numeral only when more numeral follows; a final 两 is the unit (一万两)
@@ -93,8 +92,11 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     head = rf"(?:(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|{head_cn})"
     tail = (rf"(?:{pw}|(?<![0-9０-９]{sp}){cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
             rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
-    between = rf"(?:{sp}|(?<={_D}){asp}(?={pw}|[余餘多](?!少)))" if not loose else sp
-    return rf"{head}(?:{between}{tail})*"
+    # strict: spaces only after digits, before a power or 余/多 (500 万); one way to match only
+    between = rf"(?:(?<={_D})[ \t]+(?={pw}|[余餘多](?!少)))?" if not loose else sp
+    # at most 40 pieces (the longest real numeral has about 30): the cost of a failed
+    # match stays bounded, so the scan stays linear on any input
+    return rf"{head}(?:{between}{tail}){{0,40}}"
 
 
 def fraction(num: str, loose: bool = False) -> str:
@@ -102,7 +104,7 @@ def fraction(num: str, loose: bool = False) -> str:
     X分之Y, X又Y分之Z (spaces allowed in loose) — and in loose also 1 3/5."""
     sp = SPACE if loose else ""
     neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
-    slash = (rf"(?<=(?<![0-9０-９]){_D}{{1,3}}(?:[.．]{_D}+)?)[/／]{_D}{{1,3}}(?![/／0-9０-９.．])")
+    slash = (rf"(?<=(?<![0-9０-９.．]){_D}{{1,3}}(?:[.．]{_D}{{1,4}})?)[/／]{_D}{{1,3}}(?![/／0-9０-９.．])")
     of = rf"{sp}分{sp}之{sp}{neg}{num}"
     body = rf"{num}(?:{slash}|{sp}又{sp}{neg}{num}{of}|{of})?"
     if loose:  # 1 3/5
@@ -202,6 +204,8 @@ def _plain(s: str) -> Decimal:
         w = _plain(whole) if whole else Decimal(0)
         return (w + Decimal("0." + "".join(str(_DIGIT[c]) for c in digits))) * mult
     toks = _tokens(s)
+    if len(toks) > 64:
+        raise NumeralError("too long for a numeral")
     if not any(k == "p" for k, _ in toks):
         if len(toks) == 1:
             return Decimal(toks[0][1])

@@ -184,3 +184,15 @@ def test_all_numbers_forms(text, want):
     for g, w in zip(got, want):
         assert g[1:] == w[1:]
         assert (g[0] is None and w[0] is None) or abs(float(g[0]) - float(w[0])) < 1e-9
+
+
+@pytest.mark.parametrize("text", ["1" * 50_000 + "，投资5万元", "一" * 20_000 + "元", "1/" * 20_000, "1.2" * 20_000,
+                                  "5万" * 4_000, "5 万" * 4_000, "一点" * 4_000, "十几" * 4_000, "1又" * 4_000])
+def test_long_runs_scan_in_linear_time(text):
+    import time
+
+    scanner = scanner_for(load_units())
+    for loose in (False, True):
+        t0 = time.perf_counter()
+        scanner.scan(text, all_numbers=loose)
+        assert time.perf_counter() - t0 < 2.0
