@@ -325,6 +325,8 @@ class Scanner:
             if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
             why = self._not_a_quantity(text, start, n1, value, unit, end, over)
+            if why == "article" or (why == "date" and n1 == "一"):
+                why = None if g.get("half") else why  # 一年半, 一个半: no article
             if why:
                 # articles (一个), dates and ordinals are no numbers, not even for --all-numbers
                 return False

@@ -1,0 +1,96 @@
+"""The quantity scanner: units as data, qualifiers and bounds, what is not a quantity."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gazette_cli import load_units, quantities_text
+from gazette_cli.resources import default_units_file
+
+
+def _rows(text, **kw):
+    return [(r["value"], r["unit"], r["qualifier"], r["min"], r["max"]) for r in quantities_text(text, reflow=False, **kw)]
+
+
+@pytest.fixture
+def my_units(tmp_path: Path):
+    """The shipped units file plus a few lines an analyst might add."""
+    def make(extra_units: str = "", extra_scanner: str = "") -> Path:
+        text = default_units_file().read_text(encoding="utf-8")
+        head, _, scanner = text.partition("\nscanner:\n")
+        path = tmp_path / "units.yaml"
+        path.write_text(head.rstrip("\n") + "\n" + extra_units + "\nscanner:\n" + scanner + extra_scanner,
+                        encoding="utf-8")
+        return path
+    return make
+
+
+def test_a_unit_added_to_the_units_file_works_without_code(my_units):
+    path = my_units("  - {name: 标准箱, kind: count, aliases: [标箱]}\n"
+                    "  - {name: 千公顷, kind: measure, dimension: area, factor: 10000000}\n")
+    units = load_units(path)
+    assert _rows("集装箱吞吐量达120万标箱", units=units) == [(1200000, "标准箱", None, None, None)]
+    # a unit that starts with a power character: 千 is its prefix, not a multiplier
+    assert _rows("耕地面积5千公顷", units=units) == [(5, "千公顷", None, None, None)]
+    assert _rows("集装箱吞吐量达120万标箱", units=load_units()) == []
+
+
+def test_scanner_section_of_the_units_file_is_data(my_units):
+    path = my_units(extra_scanner="    - 三生\n" if False else "")
+    text = path.read_text(encoding="utf-8").replace("not_numbers: [一切,", "not_numbers: [三生有幸, 一切,")
+    path.write_text(text, encoding="utf-8")
+    units = load_units(path)
+    assert _rows("三生有幸", units=units, all_numbers=True) == []
+    assert _rows("三生有幸", all_numbers=True) == [(3, None, None, None, None)]
+
+
+@pytest.mark.parametrize("text,want", [
+    # qualifiers before and after, and the bound they fill
+    ("约5万元", (50000, "元", "approx", None, None)),
+    ("5万元左右", (50000, "元", "approx", None, None)),
+    ("超过了5万元", (50000, "元", "over", 50000, None)),
+    ("逾3000人", (3000, "人", "over", 3000, None)),
+    ("3000人以上", (3000, "人", "over", 3000, None)),
+    ("60岁及以上", (60, "岁", "min", 60, None)),
+    ("不足100户", (100, "户", "under", None, 100)),
+    ("不超过30%", (30, "%", "max", None, 30)),
+    ("至少是3家", (3, "家", "min", 3, None)),
+    ("大于或等于50亩", (50, "亩", "min", 50, None)),
+    ("小于 或 等于100吨", (100, "吨", "max", None, 100)),
+    ("比170米低", (170, "米", "under", None, 170)),
+    ("5万余亩", (50000, "亩", "over", 50000, None)),
+    ("大概有五百多个", (500, "个", "over", 500, None)),
+    ("最高可享受贷款贴息50万元", (500000, "元", "max", None, 500000)),
+    # ranges
+    ("3万至5万元", (None, "元", None, 30000, 50000)),
+    ("百分之二十到百分之三十", (None, "%", None, 20, 30)),
+    ("最少20个最多100个", (None, "个", None, 20, 100)),
+    # money in two units, a half, currency before the amount
+    ("50元6角三分", (50.63, "元", None, None, None)),
+    ("两美元又三美分", (2.03, "美元", None, None, None)),
+    ("一年半", (1.5, "年", None, None, None)),
+    ("$20", (20, "美元", None, None, None)),
+    ("人民币 8千元", (8000, "元", None, None, None)),
+    # traditional script and financial digits
+    ("四十九兆九千五百九十二億元", (49959200000000, "元", None, None, None)),
+    ("貳拾萬元", (200000, "元", None, None, None)),
+    ("六萬萬人", (600000000, "人", None, None, None)),
+    ("１，０１１，０３８，０００元", (1011038000, "元", None, None, None)),
+    ("8,400多万元", (84000000, "元", "over", 84000000, None)),
+])
+def test_quantity(text, want):
+    assert _rows(text) == [want]
+
+
+@pytest.mark.parametrize("text", [
+    "十四五规划", "一国两制", "两岸关系", "第十三届全国人大一次会议", "1994/1995年度", "十三五时期",
+    "七上八下", "万一发生", "一两年内", "三五成群", "陆续出台", "收拾残局", "队伍建设", "5G网络", "COVID-19",
+])
+def test_not_a_quantity(text):
+    assert _rows(text) == []
+
+
+@pytest.mark.parametrize("text", ["一切", "统一", "四川", "十足", "队伍", "千家万户", "陆续", "十分重要", "两两结对"])
+def test_not_a_number_even_with_all_numbers(text):
+    assert _rows(text, all_numbers=True) == []
