@@ -145,6 +145,7 @@ class Scanner:
         self.strict = regex.compile(self._pattern(False, prefixed), regex.V0)
         self.loose = regex.compile(self._pattern(True, prefixed), regex.V0)
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
+        self._unit_cache: dict[str, tuple] = {}
 
     def _alternation(self, loose: bool, standalone_only: bool = True, only=None) -> str:
         names = [a for a, u in self.units.by_alias.items()
@@ -192,6 +193,14 @@ class Scanner:
     # -- unit handling ------------------------------------------------------------------
     def _unit(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
         """(unit, reported name, factor to apply, per-unit) for a written unit."""
+        hit = self._unit_cache.get(written)
+        if hit is None:
+            if len(self._unit_cache) > 4096:
+                self._unit_cache.clear()
+            hit = self._unit_cache[written] = self._unit_uncached(written)
+        return hit
+
+    def _unit_uncached(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
         written = "".join(written.split())
         m = self._per_re.match(written)
         per = None
@@ -210,9 +219,10 @@ class Scanner:
         return unit, name, factor, per
 
     def _get(self, written: str | None) -> Unit | None:
+        """The unit of a written unit, its per-part dropped (元/亩 → 元)."""
         if written is None:
             return None
-        return self.units.get(self._per_re.sub(r"\1", "".join(written.split())))
+        return self._unit(written)[0]
 
     # -- scanning -------------------------------------------------------------------------
     def scan(self, text: str, all_numbers: bool = False) -> list[Quantity]:
@@ -286,27 +296,27 @@ class Scanner:
             u = self.units.get(m.group("named"))
             return Quantity(start=start, end=m.end(), text_start=start, value=None, unit=u.name,
                             unit_kind=u.kind)
-        if m.group("p1") is not None:
+        if g.get("p1") is not None:
             return self._percent(text, m)
-        if m.group("b1") is not None:
+        if g.get("b1") is not None:
             return self._between(text, m)
         if g.get("sym") is not None:
             return self._symbol(text, m)
-        n1 = m.group("n1")
+        n1 = g.get("n1")
         if g.get("bare") is not None:
             if not all_numbers:
                 return None
             return self._bare(text, start, m.end(), n1)
         if g.get("n4") is not None:  # a range without unit (--all-numbers)
             v1, _ = _value(n1)
-            v2, _ = _value(m.group("n4"))
+            v2, _ = _value(g.get("n4"))
             if v1 > v2 or self._is_word(text, start, m.end(), n1):
                 return None
             return self._finish(text, start, m.end(), None, None, None, lo=v1, hi=v2)
-        if m.group("u1") is not None:
-            written, n2, w2 = m.group("u1"), m.group("n2"), m.group("u2")
+        if g.get("u1") is not None:
+            written, n2, w2 = g.get("u1"), g.get("n2"), g.get("u2")
         else:
-            written, n2, w2 = m.group("u3"), m.group("n3"), None
+            written, n2, w2 = g.get("u3"), g.get("n3"), None
         unit, name, factor, per = self._unit(written)
         if unit is None:
             return None
@@ -336,8 +346,8 @@ class Scanner:
             if g.get("minor"):
                 if unit.kind != "money":
                     return None
-                value += self._minor(m.group("minor"), unit)
-            if m.group("half") and unit.kind != "count":
+                value += self._minor(g.get("minor"), unit)
+            if g.get("half") and unit.kind != "count":
                 value += Decimal("0.5")
             return self._finish(text, start, end, value * Decimal(factor.numerator) / Decimal(factor.denominator),
                                 name, unit.kind, over=over)
@@ -516,15 +526,17 @@ class Scanner:
 
 
 class _Groups:
-    """m.group(name), None for a group the pattern does not have (cheaper than groupdict)."""
+    """The groups of a match by name, None for a group the pattern does not have: one
+    ``groups()`` call instead of one ``group()`` call per name."""
 
-    __slots__ = ("m", "names")
+    __slots__ = ("vals", "names")
 
     def __init__(self, m):
-        self.m, self.names = m, m.re.groupindex
+        self.vals, self.names = m.groups(), m.re.groupindex
 
     def get(self, name):
-        return self.m.group(name) if name in self.names else None
+        i = self.names.get(name)
+        return None if i is None else self.vals[i - 1]
 
 
 def _digit_pair(tok: str) -> bool:
@@ -563,6 +575,11 @@ def _prefix_words():
 
 
 @lru_cache(maxsize=1)
+def _prefix_last_chars() -> frozenset:
+    return frozenset(w[-1] for w in _prefix_words()) | frozenset(g for g in _GLUE if g)
+
+
+@lru_cache(maxsize=1)
 def _prefix_by_last():
     """Qualifier words by their last character, longest first."""
     out: dict[str, list[str]] = {}
@@ -575,6 +592,11 @@ def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | Non
     """A qualifier word right before the number: (qualifier, where its text starts, word).
 
     Spaces inside and after the word are skipped (小于 或 等于 100)."""
+    i = start
+    while i > 0 and text[i - 1] in " \t\u3000":
+        i -= 1
+    if i == 0 or text[i - 1] not in _prefix_last_chars():
+        return None, start, None
     chars, pos = [], []
     i = start
     while i > 0 and len(chars) < 8 and start - i < 16:
