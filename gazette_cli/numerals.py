@@ -89,7 +89,8 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     head_cn = rf"(?<![{_NONZERO_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
-    head = rf"(?:(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|{head_cn})"
+    first = "[0-9０-９.．]" if loose else "[0-9０-９]"
+    head = rf"(?:(?={first})(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|(?=[{_ALL_CN}])(?:{head_cn}))"
     tail = (rf"(?:{pw}|(?<![0-9０-９]{sp}){cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
             rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
     # strict: spaces only after digits, before a power or 余/多 (500 万); one way to match only

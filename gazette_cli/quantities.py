@@ -166,7 +166,7 @@ class Scanner:
         minor = rf"(?P<minor>(?:{sp}又?{sp}{num}{sp}(?:{minor_units}))+)?" if minor_units else ""
         half = r"(?P<half>半(?![年月天日小个导岛径数价场边壁山决夜身])(?!半))?"
         den = rf"[百佰千仟万萬](?:{sp}[百佰千仟万萬]){{0,2}}{sp}分{sp}之{sp}"
-        pct = rf"(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
+        pct = rf"(?=[百佰千仟万萬])(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
         percent = rf"(?P<p1>{pct})(?:{sp}(?P<c3>{CONNECTORS}){sp}(?P<p2>{pct}))?"
         between = (rf"(?=[^，。；、\n]{{0,8}}?[和与與跟及])(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
                    rf"(?P<bu2>{unit})?{sp}之?间")
