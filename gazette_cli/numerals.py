@@ -168,11 +168,12 @@ def _section(toks) -> Decimal:
 
 
 def _big(toks) -> Decimal:
+    """Split at the first of the largest power present (兆, 亿, 万): left × power + right.
+    万万 is 亿 (四万万); 万亿 multiplies (一万亿零一亿 = 1000100000000)."""
     for big in _BIG:
-        idx = [i for i, t in enumerate(toks) if t == ("p", big)]
-        if not idx:
+        i = next((k for k, t in enumerate(toks) if t == ("p", big)), -1)
+        if i < 0:
             continue
-        i = idx[-1]
         left, right = toks[:i], toks[i + 1:]
         lv = _big(left) if left else Decimal(1)
         if len(right) == 1 and right[0][0] == "d":
@@ -181,10 +182,21 @@ def _big(toks) -> Decimal:
             while right and right[0][0] == "z":
                 right = right[1:]
             rv = _big(right) if right else Decimal(0)
-            if rv >= big:
-                raise NumeralError("tail larger than its power")
+            if rv >= lv * big:
+                raise NumeralError("tail larger than its head")
         return lv * big + rv
     return _section(toks)
+
+
+def _merge_wanwan(toks):
+    """万万 → 亿 (四万万 = 400000000)."""
+    out = []
+    for t in toks:
+        if t == ("p", 10**4) and out and out[-1] == ("p", 10**4):
+            out[-1] = ("p", 10**8)
+        else:
+            out.append(t)
+    return out
 
 
 def _plain(s: str) -> Decimal:
@@ -207,6 +219,7 @@ def _plain(s: str) -> Decimal:
     toks = _tokens(s)
     if len(toks) > 64:
         raise NumeralError("too long for a numeral")
+    toks = _merge_wanwan(toks)
     if not any(k == "p" for k, _ in toks):
         if len(toks) == 1:
             return Decimal(toks[0][1])

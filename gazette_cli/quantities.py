@@ -336,7 +336,7 @@ class Scanner:
                 return None
             why = self._not_a_quantity(text, start, n1, value, unit, end, over)
             if why == "article" or (why == "date" and n1 == "一"):
-                why = None if g.get("half") else why  # 一年半, 一个半: no article
+                why = None if g.get("half") and unit.kind != "count" else why  # 一年半: no article
             if why:
                 # articles (一个), dates and ordinals are no numbers, not even for --all-numbers
                 return False

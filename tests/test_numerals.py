@@ -52,7 +52,8 @@ def to_chinese(n: int) -> str:
 
 
 @pytest.mark.parametrize("n,text", [(0, "零"), (10, "十"), (15, "十五"), (101, "一百零一"), (1001, "一千零一"),
-                                    (10012, "一万零一十二"), (100000000, "一亿"), (120003, "十二万零三")])
+                                    (10012, "一万零一十二"), (100000000, "一亿"), (120003, "十二万零三"),
+                                    (1000100000000, "一万亿零一亿")])
 def test_writer(n, text):
     assert to_chinese(n) == text
 
@@ -60,6 +61,12 @@ def test_writer(n, text):
 @settings(max_examples=400, deadline=None)
 @given(st.integers(min_value=0, max_value=10**12))
 def test_every_integer_in_chinese_reads_back(n):
+    assert parse_number(to_chinese(n)) == n
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=10**12, max_value=10**16 - 1))
+def test_integers_in_wan_yi_read_back(n):  # 一万亿零一亿 = 1000100000000
     assert parse_number(to_chinese(n)) == n
 
 
