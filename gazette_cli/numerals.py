@@ -87,6 +87,8 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     cn_digit = rf"(?:[{CN_DIGITS}]|[{LIANG}](?={sp}[{_ALL_CN}点點几幾余餘多]))"
     dec = rf"[点點]{sp}[{_DEC_DIGITS}]+"
     head_cn = rf"(?<![{_NONZERO_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
+    # 百余家, 千余人, 万余亩, 百多年, 百万余人: a power alone, then 余 or 多
+    head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百佰千仟万萬亿億](?=[百千万萬亿億]?[余餘多](?!少)))"
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     first = "[0-9０-９.．]" if loose else "[0-9０-９]"
