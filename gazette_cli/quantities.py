@@ -171,7 +171,7 @@ class Scanner:
         between = (rf"(?=[^，。；、\n]{{0,8}}?[和与與跟及])(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
                    rf"(?P<bu2>{unit})?{sp}之?间")
         ranged = (rf"(?P<n1>{tok})(?:{between}|"
-                  rf"{sp}(?P<u1>{unit})(?:{sp}(?P<c1>{CONNECTORS}){sp}(?P<n2>{tok}){sp}(?P<u2>{unit})|{minor}{half})"
+                  rf"{sp}(?P<ge>个[多余])?(?P<u1>{unit})(?:{sp}(?P<c1>{CONNECTORS}){sp}(?P<n2>{tok}){sp}(?P<u2>{unit})|{minor}{half})"
                   rf"|{sp}(?P<c2>{CONNECTORS}){sp}(?P<n3>{tok}){sp}(?P<u3>{unit})")
         if loose:
             ranged += rf"|{sp}(?P<c4>{CONNECTORS}){sp}(?P<n4>{tok})(?![0-9０-９])|(?P<bare>)"
@@ -315,6 +315,10 @@ class Scanner:
             return self._finish(text, start, m.end(), None, None, None, lo=v1, hi=v2)
         if g.get("u1") is not None:
             written, n2, w2 = g.get("u1"), g.get("n2"), g.get("u2")
+            if g.get("ge"):  # 5个多月, 3个多小时: more than, and 个 belongs to the unit if it can
+                if n2 is not None:
+                    return None
+                written = "个" + written if self.units.get("个" + written) else written
         else:
             written, n2, w2 = g.get("u3"), g.get("n3"), None
         unit, name, factor, per = self._unit(written)
@@ -332,6 +336,7 @@ class Scanner:
             return False
         if n2 is None:
             value, over = _value(n1)
+            over = over or bool(g.get("ge"))
             if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
             why = self._not_a_quantity(text, start, n1, value, unit, end, over)

@@ -78,6 +78,8 @@ def test_scanner_section_of_the_units_file_is_data(my_units):
     ("六萬萬人", (600000000, "人", None, None, None)),
     ("１，０１１，０３８，０００元", (1011038000, "元", None, None, None)),
     ("8,400多万元", (84000000, "元", "over", 84000000, None)),
+    ("用了5个多月时间", (5, "个月", "over", 5, None)),
+    ("3个多小时", (3, "小时", "over", 3, None)),
 ])
 def test_quantity(text, want):
     assert _rows(text) == [want]
@@ -85,7 +87,7 @@ def test_quantity(text, want):
 
 @pytest.mark.parametrize("text", [
     "十四五规划", "一国两制", "两岸关系", "第十三届全国人大一次会议", "1994/1995年度", "十三五时期",
-    "七上八下", "万一发生", "一两年内", "三五成群", "陆续出台", "收拾残局", "队伍建设", "5G网络", "COVID-19",
+    "七上八下", "万一发生", "第一个五年计划", "第14个五年规划", "一两年内", "三五成群", "陆续出台", "收拾残局", "队伍建设", "5G网络", "COVID-19",
 ])
 def test_not_a_quantity(text):
     assert _rows(text) == []
