@@ -207,3 +207,20 @@ def test_long_runs_scan_in_linear_time(text):
         t0 = time.perf_counter()
         scanner.scan(text, all_numbers=loose)
         assert time.perf_counter() - t0 < 2.0
+
+
+# cn2an, a well-kept independent writer, as the oracle: what it writes, gazette reads back.
+cn2an = pytest.importorskip("cn2an")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**12 - 1))
+def test_integers_written_by_cn2an_read_back(n):
+    assert parse_number(cn2an.an2cn(n)) == n              # 一千二百三十四
+    assert parse_number(cn2an.an2cn(n, "up")) == n        # 壹仟贰佰叁拾肆 (大写)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=0, max_value=10**8, places=3, allow_nan=False, allow_infinity=False))
+def test_decimals_written_by_cn2an_read_back(d):
+    assert parse_number(cn2an.an2cn(str(d))) == d
