@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
-from pathlib import Path
 
 import regex
 
@@ -92,16 +91,8 @@ class Quantity:
 
 
 def _scanner_section(units: Units) -> dict:
-    """The optional ``scanner:`` section of the units file (symbols, phrases, not_numbers…)."""
-    path = Path(getattr(units, "path", "") or "")
-    if not path.is_file():
-        return {}
-    from .datafile import load_yaml
-
-    data, problems = load_yaml(path)
-    if problems or not isinstance(data, dict) or not isinstance(data.get("scanner"), dict):
-        return {}
-    return data["scanner"]
+    """The validated ``scanner:`` section of the units file (symbols, phrases, not_numbers…)."""
+    return getattr(units, "scanner", None) or {}
 
 
 def _spelling(s: str, loose: bool) -> str:

@@ -44,10 +44,13 @@ def _fraction(raw) -> Fraction:
 class Units:
     """All units of one units file, looked up by name or alias."""
 
-    def __init__(self, units: list[Unit], aliases: dict[str, Unit], path: str = "<units>"):
+    def __init__(self, units: list[Unit], aliases: dict[str, Unit], path: str = "<units>",
+                 scanner: dict | None = None):
         self.path = path
         self.units = {u.name: u for u in units}
         self.by_alias = dict(aliases)
+        #: the validated `scanner:` section: symbols, named, phrases, not_numbers
+        self.scanner = scanner or {}
 
     def get(self, written: str) -> Unit | None:
         return self.by_alias.get(written)
@@ -82,6 +85,9 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         bad(getattr(data, "line", 1), "a units file is a mapping with a `units:` list (see the syntax at its top)")
         return None, problems
+    for key in data:
+        if key not in ("dimensions", "units", "scanner"):
+            bad(data.line_of(key), f"unknown top-level field {key!r} (allowed: dimensions, units, scanner)")
     dims = data.get("dimensions") or {}
     if not isinstance(dims, dict):
         bad(data.line_of("dimensions"), "`dimensions:` must map each dimension to its base unit")
@@ -139,7 +145,63 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
     for u in units:
         if u.report_as and u.report_as not in names:
             bad(0, f"report_as names unknown unit {u.report_as!r}", u.name)
-    return Units(units, aliases, path), problems
+    scanner = _parse_scanner(data.get("scanner"), data, aliases, bad)
+    return Units(units, aliases, path, scanner), problems
+
+
+SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers")
+
+
+def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
+    """Validate the optional `scanner:` section; problems go to `bad(line, what)`."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        bad(data.line_of("scanner"), "`scanner:` must be a mapping of symbols, named, phrases, not_numbers")
+        return {}
+    out: dict = {}
+    for key in raw:
+        if key not in SCANNER_FIELDS:
+            bad(raw.line_of(key), f"scanner: unknown field {key!r} (allowed: {', '.join(SCANNER_FIELDS)})")
+    symbols = raw.get("symbols") or {}
+    if not isinstance(symbols, LineDict):
+        bad(raw.line_of("symbols"), "scanner.symbols must map a unit to the symbols written before the amount")
+        symbols = {}
+    out["symbols"] = {}
+    for unit, spellings in symbols.items():
+        if unit not in aliases:
+            bad(symbols.line_of(unit), f"scanner.symbols: unknown unit {unit!r}")
+        elif not isinstance(spellings, list) or not all(isinstance(x, str) and x for x in spellings):
+            bad(symbols.line_of(unit), f"scanner.symbols: {unit}: a list of symbols, e.g. [￥, ¥]")
+        else:
+            out["symbols"][unit] = spellings
+    for key in ("named", "not_numbers"):
+        items = raw.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(x, str) and x for x in items):
+            bad(raw.line_of(key), f"scanner.{key} must be a list of words")
+            items = []
+        if key == "named":
+            for x in items:
+                if x not in aliases:
+                    bad(raw.line_of(key), f"scanner.named: {x!r} is no unit or alias")
+            items = [x for x in items if x in aliases]
+        out[key] = items
+    out["phrases"] = []
+    for p in raw.get("phrases") or []:
+        line = getattr(p, "line", raw.line_of("phrases"))
+        if not isinstance(p, LineDict) or not isinstance(p.get("text"), str) or "value" not in p:
+            bad(line, "scanner.phrases: each phrase needs `text` and `value` (and may name a `unit`)")
+            continue
+        try:
+            _fraction(p["value"])
+        except (ValueError, ZeroDivisionError):
+            bad(line, f"scanner.phrases: {p['text']}: value must be a number, got {p['value']!r}")
+            continue
+        if p.get("unit") is not None and p["unit"] not in aliases:
+            bad(line, f"scanner.phrases: {p['text']}: unknown unit {p['unit']!r}")
+            continue
+        out["phrases"].append({"text": p["text"], "value": p["value"], "unit": p.get("unit")})
+    return out
 
 
 @lru_cache(maxsize=8)

@@ -96,3 +96,20 @@ def test_not_a_quantity(text):
 @pytest.mark.parametrize("text", ["一切", "统一", "四川", "十足", "队伍", "千家万户", "陆续", "十分重要", "两两结对"])
 def test_not_a_number_even_with_all_numbers(text):
     assert _rows(text, all_numbers=True) == []
+
+
+@pytest.mark.parametrize("section,message", [
+    ("scanner:\n  colour: x\n", "scanner: unknown field 'colour'"),
+    ("scanner:\n  symbols:\n    斤斤: [x]\n", "scanner.symbols: unknown unit '斤斤'"),
+    ("scanner:\n  phrases:\n    - {text: 半百}\n", "scanner.phrases: each phrase needs `text` and `value`"),
+    ("scanner:\n  named: [金子]\n", "scanner.named: '金子' is no unit or alias"),
+])
+def test_units_file_scanner_section_is_validated(tmp_path, section, message):
+    from gazette_cli.errors import DataFileError
+    from gazette_cli.units import load_units as load
+
+    f = tmp_path / "units.yaml"
+    f.write_text("units:\n  - {name: 元, kind: money, iso: CNY}\n" + section, encoding="utf-8")
+    with pytest.raises(DataFileError) as exc:
+        load(f)
+    assert any(message in str(p) for p in exc.value.problems), exc.value.problems
