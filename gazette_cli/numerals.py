@@ -92,7 +92,9 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     first = "[0-9０-９.．]" if loose else "[0-9０-９]"
-    head = rf"(?:(?={first})(?<![0-9A-Za-z０-９])(?<![0-9０-９][.,．]){ar}|(?=[{_ALL_CN}])(?:{head_cn}))"
+    # strict: not the last digit of a number typeset with spaces (1 9 9 8 年, 3 5 5 5 万人)
+    spaced = "" if loose else r"(?<![0-9０-９][ \t])"
+    head = rf"(?:(?={first})(?<![0-9A-Za-z０-９]){spaced}(?<![0-9０-９][.,．]){ar}|(?=[{_ALL_CN}])(?:{head_cn}))"
     tail = (rf"(?:{pw}|(?<![0-9０-９]{sp}){cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
             rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
     # strict: spaces only after digits, before a power or 余/多 (500 万); one way to match only

@@ -113,3 +113,8 @@ def test_units_file_scanner_section_is_validated(tmp_path, section, message):
     with pytest.raises(DataFileError) as exc:
         load(f)
     assert any(message in str(p) for p in exc.value.problems), exc.value.problems
+
+
+@pytest.mark.parametrize("text", ["1 9 9 8 年是全面贯彻", "３ ５ ５ ５ 万人"])
+def test_digits_typeset_with_spaces_give_no_stray_last_digit(text):
+    assert quantities_text(text) == []
