@@ -17,6 +17,10 @@ from dataclasses import dataclass
 #: a line ending in one of these ends its sentence
 TERMINAL = frozenset("。！？!?；;…")
 _CLOSERS = frozenset("”’」』）)】")
+#: a line that starts with one of these continues the sentence before it
+_CONTINUES = frozenset("，,。；;、：:％%）)」』”’")
+#: a number cut by the break: a numeral character on both sides (１６，０５５，２ | ０６, 一千一 | 百多)
+_DIGITS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
 #: a line at least this share of its paragraph's widest line is full: it was wrapped
 FULL_SHARE = 0.8
 #: a paragraph's first line at most this share of the next line's width is a headline
@@ -115,8 +119,11 @@ def reflow(text: str) -> Flow:
         if j == i + 1:
             # a short first line before a longer one is a headline, not a wrap
             join = para_max > 0 or width > HEADLINE_SHARE * len(stripped[j])
-        else:  # blank lines between: a column break only if this line was full
-            join = para_max > 0 and width >= FULL_SHARE * para_max
+        elif para_max > 0:  # blank lines between: a column break only if this line was full
+            join = width >= FULL_SHARE * para_max
+        else:  # …or, after a paragraph's first line, if the text plainly goes on
+            nxt = stripped[j]
+            join = (nxt[0] in _CONTINUES) or (last in _DIGITS and nxt[0] in _DIGITS)
         if not join:
             para_max = 0 if j > i + 1 else max(para_max, width)
             i += 1

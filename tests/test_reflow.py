@@ -24,6 +24,10 @@ CASES = [
     ("这是一段很长很长的文字内容啊\n结尾短\n\n新的段落开始", "这是一段很长很长的文字内容啊结尾短\n\n新的段落开始"),
     # a short headline right above its article: kept
     ("人才贷赋能创新创业\n近日，市文化艺术中心举办云南省农民画优秀作品馆际交流展", "人才贷赋能创新创业\n近日，市文化艺术中心举办云南省农民画优秀作品馆际交流展"),
+    # a column break right after a paragraph's first line, inside a number or before a comma
+    ("预算支出为１６，０５５，２\n\n０６，０００元，占", "预算支出为１６，０５５，２０６，０００元，占"),
+    ("总产值达到一百亿九十一元\n\n，较上年增加", "总产值达到一百亿九十一元，较上年增加"),
+    ("共计一千一\n\n百多公里", "共计一千一百多公里"),
     ("", ""),
 ]
 
@@ -53,3 +57,31 @@ def test_line_and_column_are_those_of_the_original_file(text, line, col):
 def test_no_reflow_keeps_lines_apart():
     assert quantities_text("育苗总量达9.97\n亿株", reflow=False) == []
     assert identity("a\nb").line_col(2) == (2, 1)
+
+
+def _wrap(text: str, width: int, rnd) -> str:
+    """Hard-wrap every paragraph at `width` characters, with a column break (blank line)
+    after some full lines, as text extracted from a newspaper PDF is."""
+    out = []
+    for para in text.split("\n"):
+        para = para.strip()
+        if para:
+            lines = [para[i:i + width] for i in range(0, len(para), width)]
+            out.append("\n".join(l + ("\n" if len(l) == width and rnd.random() < 0.08 else "") for l in lines))
+    return "\n\n".join(out)
+
+
+@pytest.mark.parametrize("width,seed", [(12, 1), (17, 2), (23, 3), (31, 4)])
+def test_rewrapping_an_issue_changes_no_record(width, seed):
+    import random
+    from collections import Counter
+
+    from gazette_cli import extract_text
+    from .conftest import SAMPLE
+
+    flat = reflow(SAMPLE.read_text(encoding="utf-8")).text
+    wrapped = _wrap(flat, width, random.Random(seed))
+    key = lambda r: (r["value"], r["unit"], r["qualifier"], r["text"].replace(" ", ""))
+    assert Counter(map(key, quantities_text(wrapped))) == Counter(map(key, quantities_text(flat)))
+    mkey = lambda r: (r["metric"], r["value"], r["qualifier"] or "")
+    assert sorted(map(mkey, extract_text(wrapped))) == sorted(map(mkey, extract_text(flat)))
