@@ -75,7 +75,7 @@ def main(argv=None):
 
 
 def stages(corpus, ruleset, repeat: int) -> dict:
-    from gazette_cli.extraction import _metric_record, attribute
+    from gazette_cli.extraction import _Doc, _metric_record, attribute
     from gazette_cli.reflow import reflow
 
     scanner = bench.scanner_for(ruleset.units)
@@ -95,9 +95,10 @@ def stages(corpus, ruleset, repeat: int) -> dict:
             t3 = clock()
             qs = scanner.scan(flow.text)
             t4 = clock()
-            claims = attribute(flow.text, qs, ruleset)
+            doc = _Doc(str(f), flow)
+            claims = attribute(flow.text, qs, ruleset, sentences=doc.sentences)
             t5 = clock()
-            [_metric_record(str(f), flow, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
+            [_metric_record(doc, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
             t6 = clock()
             for k, v in zip(names, (t1 - t0, t2 - t1, t3 - t2, (t4 - t3) - (t3 - t2), t5 - t4, t6 - t5)):
                 t[k] += v
