@@ -274,7 +274,6 @@ class Scanner:
                 if ws >= 0 and (ws < start or ws + n > end) and text[ws:ws + n] in words:
                     return True  # the word reaches beyond the number: 一切, 四川
         return False
-        return False
 
     def _build(self, text: str, m, all_numbers: bool):
         start = m.start()
