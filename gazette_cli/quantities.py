@@ -22,34 +22,11 @@ import regex
 from .numerals import CN_DIGITS, CN_POWERS, LIANG, SPACE, NumeralError, fraction, number, parse_number
 from .units import Unit, Units
 
-#: qualifier words written right before the number (spaces and 为/达/有/了/是 may follow them)
-PREFIX_QUALIFIERS = {
-    "约": "approx", "大约": "approx", "大概": "approx", "约合": "approx", "近": "approx",
-    "将近": "approx", "接近": "approx", "近乎": "approx",
-    "超": "over", "超过": "over", "逾": "over", "多于": "over", "高于": "over", "大于": "over",
-    ">": "over", "＞": "over",
-    "不足": "under", "不到": "under", "少于": "under", "低于": "under", "小于": "under",
-    "未满": "under", "不满": "under", "<": "under", "＜": "under",
-    "最高": "max", "最多": "max", "最长": "max", "最大": "max", "至多": "max", "不超过": "max",
-    "不高于": "max", "不多于": "max", "不大于": "max", "小于等于": "max", "小于或等于": "max",
-    "小于或者等于": "max", "≤": "max", "<=": "max", "＜＝": "max",
-    "至少": "min", "最少": "min", "最低": "min", "最短": "min", "不低于": "min", "不少于": "min",
-    "起码": "min", "不小于": "min", "大于等于": "min", "大于或等于": "min", "大于或者等于": "min",
-    "≥": "min", ">=": "min", "＞＝": "min",
-}
+#: the qualifier words themselves (约, 超过, 最高, 左右, 以上 …) are data: the `qualifiers`
+#: part of the units file's `scanner:` section, read by `Qualifiers` below.
+QUALIFIERS = ("approx", "over", "under", "max", "min")
 #: 等于 X: both bounds are X
 EXACT_WORDS = ("等于",)
-#: max/min words that govern a number a few words later: 最高可享受…下浮5%, 最长能达到10年
-GOVERNING = {k: v for k, v in PREFIX_QUALIFIERS.items() if v in ("max", "min") and len(k) > 1
-             and not k.startswith(("小于", "大于", "<", ">", "＜", "＞"))}
-_GOVERNING_VERB = ("可", "能", "将", "达", "为", "至", "到", "不")
-GOVERNING_REACH = 14
-#: qualifier words written after the unit (longest first)
-SUFFIX_QUALIFIERS = {"或者以上": "min", "或以上": "min", "及以上": "min", "或者更多": "min", "或更多": "min",
-                     "或者以下": "max", "或以下": "max", "及以下": "max",
-                     "左右": "approx", "上下": "approx", "以上": "over", "之多": "over", "有余": "over",
-                     "以下": "under", "以内": "under", "之内": "under", "之下": "under"}
-_SUFFIX_WORDS = sorted(SUFFIX_QUALIFIERS, key=len, reverse=True)
 #: 比 X 大 / 比 X 低: a comparison written around the number
 _COMPARE_AFTER = {"大": "over", "高": "over", "多": "over", "小": "under", "低": "under", "少": "under"}
 _GLUE = ("", "为", "达", "有", "了", "是")
@@ -57,8 +34,6 @@ CONNECTORS = r"(?:至|到|~|～|〜|—{1,2}|–|-|－|−)"
 _SPACE = SPACE
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、")
 _SENTENCE_END = frozenset("。；;！？!?\n")
-#: a one-character qualifier preceded by one of these is part of another word
-_NOT_QUALIFIER_BEFORE = {"约": "节制签契预履违公条特合集规", "近": "最附临靠贴亲", "超": "赶高"}
 _OPEN_QUOTES = frozenset("“‘「『\"")
 _CLOSE_QUOTES = "”’」』\""
 #: financial digits that are also everyday characters (队伍, 大陆, 放肆, 收拾): alone, no number
@@ -112,6 +87,7 @@ class Scanner:
     def __init__(self, units: Units):
         self.units = units
         extra = _scanner_section(units)
+        self.qualifiers = Qualifiers(extra.get("qualifiers") or {})
         self.symbols: dict[str, str] = {}
         for name, spellings in (extra.get("symbols") or {}).items():
             for s in spellings or []:
@@ -455,7 +431,7 @@ class Scanner:
         return value
 
     def _finish(self, text, start, end, value, unit, kind, over=False, lo=None, hi=None) -> Quantity:
-        qual, text_start, word = _prefix_qualifier(text, start)
+        qual, text_start, word = self.qualifiers.prefix(text, start)
         exact = False
         if word == "比":  # 比三十大, 比 170 低: the comparison closes after the number
             qual, text_start = None, start
@@ -466,13 +442,13 @@ class Scanner:
                 qual, text_start, end = _COMPARE_AFTER[text[i]], text_start - 1, i + 1
         elif word in EXACT_WORDS:
             qual, exact = None, True
-        suffix, end = _suffix_qualifier(text, end)
+        suffix, end = self.qualifiers.suffix(text, end)
         if over and qual in (None, "approx"):
             qual = "over"
         if qual is None:
             qual = suffix
         if qual is None and not exact:
-            qual = _governing_qualifier(text, start)
+            qual = self.qualifiers.governing(text, start)
         q = Quantity(start=start, end=end, text_start=text_start, value=value, unit=unit,
                      qualifier=qual, min=lo, max=hi, unit_kind=kind)
         if value is not None:
@@ -564,99 +540,100 @@ def _trailing_multiplier(tok: str) -> Decimal:
     return mult
 
 
-@lru_cache(maxsize=1)
-def _prefix_words():
-    return sorted([*PREFIX_QUALIFIERS, *EXACT_WORDS, "比"], key=len, reverse=True)
+class Qualifiers:
+    """The qualifier words of a units file: before the number (约, 超过, 最高 …), after the
+    unit (左右, 以上 …), and max/min words that govern a number a few words later
+    (最高可享受…下浮5%, 最长能达到10年)."""
 
+    def __init__(self, section: dict):
+        self.before: dict[str, str] = dict(section.get("before") or {})
+        self.after: dict[str, str] = dict(section.get("after") or {})
+        self.verbs = tuple(section.get("governing_verbs") or ())
+        self.reach = int(section.get("reach") or 0)
+        self.not_after: dict[str, str] = {k: "".join(v) for k, v in (section.get("not_after") or {}).items()}
+        # 大于/小于 and signs compare only right before the number, never from afar
+        self.governing_words = {k: v for k, v in self.before.items() if v in ("max", "min") and len(k) > 1
+                          and not k.startswith(("小于", "大于", "<", ">", "＜", "＞"))}
+        self._governing_chars = frozenset(w[0] for w in self.governing_words)
+        words = sorted([*self.before, *EXACT_WORDS, "比"], key=len, reverse=True)
+        self._by_last: dict[str, list[str]] = {}
+        for w in words:
+            self._by_last.setdefault(w[-1], []).append(w)
+        self._last_chars = frozenset(self._by_last) | frozenset(g for g in _GLUE if g)
+        self._after_words = sorted(self.after, key=len, reverse=True)
+        self._after_first = frozenset(w[0] for w in self.after) | frozenset("多余 \t\u3000")
 
-@lru_cache(maxsize=1)
-def _prefix_last_chars() -> frozenset:
-    return frozenset(w[-1] for w in _prefix_words()) | frozenset(g for g in _GLUE if g)
+    def prefix(self, text: str, start: int) -> tuple[str | None, int, str | None]:
+        """A qualifier word right before the number: (qualifier, where its text starts, word).
 
-
-@lru_cache(maxsize=1)
-def _prefix_by_last():
-    """Qualifier words by their last character, longest first."""
-    out: dict[str, list[str]] = {}
-    for w in _prefix_words():
-        out.setdefault(w[-1], []).append(w)
-    return out
-
-
-def _prefix_qualifier(text: str, start: int) -> tuple[str | None, int, str | None]:
-    """A qualifier word right before the number: (qualifier, where its text starts, word).
-
-    Spaces inside and after the word are skipped (小于 或 等于 100)."""
-    i = start
-    while i > 0 and text[i - 1] in " \t\u3000":
-        i -= 1
-    if i == 0 or text[i - 1] not in _prefix_last_chars():
+        Spaces inside and after the word are skipped (小于 或 等于 100)."""
+        i = start
+        while i > 0 and text[i - 1] in " \t\u3000":
+            i -= 1
+        if i == 0 or text[i - 1] not in self._last_chars:
+            return None, start, None
+        chars, pos = [], []
+        i = start
+        while i > 0 and len(chars) < 8 and start - i < 16:
+            i -= 1
+            c = text[i]
+            if c in " \t\u3000":
+                continue
+            if c in _CLAUSE_END:
+                break
+            chars.append(c)
+            pos.append(i)
+        if not chars:
+            return None, start, None
+        chars.reverse()
+        pos.reverse()
+        window = "".join(chars)
+        for glue in _GLUE:
+            if glue and not window.endswith(glue):
+                continue
+            w = window[: len(window) - len(glue)] if glue else window
+            for word in self._by_last.get(w[-1:], ()):
+                if w.endswith(word):
+                    if len(word) == 1 and len(w) > 1 and w[-2] in self.not_after.get(word, ""):
+                        continue  # 节约, 最近, 赶超: part of another word
+                    if word == "比" and glue:
+                        continue
+                    at = pos[len(w) - len(word)]
+                    return self.before.get(word), at, word
         return None, start, None
-    chars, pos = [], []
-    i = start
-    while i > 0 and len(chars) < 8 and start - i < 16:
-        i -= 1
-        c = text[i]
-        if c in " \t\u3000":
-            continue
-        if c in _CLAUSE_END:
-            break
-        chars.append(c)
-        pos.append(i)
-    if not chars:
-        return None, start, None
-    chars.reverse()
-    pos.reverse()
-    window = "".join(chars)
-    by_last = _prefix_by_last()
-    for glue in _GLUE:
-        if glue and not window.endswith(glue):
-            continue
-        w = window[: len(window) - len(glue)] if glue else window
-        for word in by_last.get(w[-1:], ()):
-            if w.endswith(word):
-                if len(word) == 1 and len(w) > 1 and w[-2] in _NOT_QUALIFIER_BEFORE.get(word, ""):
-                    continue  # 节约, 最近, 赶超: part of another word
-                if word == "比" and glue:
-                    continue
-                at = pos[len(w) - len(word)]
-                return PREFIX_QUALIFIERS.get(word), at, word
-    return None, start, None
 
-
-_SUFFIX_FIRST = frozenset(w[0] for w in SUFFIX_QUALIFIERS) | frozenset("多余 \t\u3000")
-
-
-def _suffix_qualifier(text: str, end: int) -> tuple[str | None, int]:
-    if text[end:end + 1] not in _SUFFIX_FIRST:
+    def suffix(self, text: str, end: int) -> tuple[str | None, int]:
+        """A qualifier word right after the unit (spaces allowed before a two-character one)."""
+        if text[end:end + 1] not in self._after_first:
+            return None, end
+        i = end
+        while i < len(text) and i < end + 3 and text[i] in " \t\u3000":
+            i += 1
+        if i > end and len(text[i:i + 2]) == 2 and text[i:i + 2] in self.after:
+            return self.after[text[i:i + 2]], i + 2
+        window = text[end:end + 4]
+        for word in self._after_words:
+            if window.startswith(word):
+                return self.after[word], end + len(word)
+        if window[:1] in ("多", "余") and window[1:2] in ("", "，", "。", "、", "；", " ", "的"):
+            return "over", end + 1
         return None, end
-    i = end
-    while i < len(text) and i < end + 3 and text[i] in " \t\u3000":
-        i += 1
-    if i > end and text[i:i + 2] in ("以上", "以下", "之下", "之上", "左右", "以内", "之内"):
-        return SUFFIX_QUALIFIERS.get(text[i:i + 2], "over"), i + 2
-    window = text[end:end + 4]
-    for word in _SUFFIX_WORDS:
-        if window.startswith(word):
-            return SUFFIX_QUALIFIERS[word], end + len(word)
-    if window[:1] in ("多", "余") and window[1:2] in ("", "，", "。", "、", "；", " ", "的"):
-        return "over", end + 1
-    return None, end
 
-
-def _governing_qualifier(text: str, start: int) -> str | None:
-    lo = max(0, start - GOVERNING_REACH)
-    window = text[lo:start]
-    if not any(c in window for c in "最至不起"):
-        return None
-    for i in range(len(window) - 1, -1, -1):
-        ch = window[i]
-        if ch in _CLAUSE_END or ch.isdigit():
+    def governing(self, text: str, start: int) -> str | None:
+        """max/min from a word up to `reach` characters back in the clause, followed by a
+        verb such as 可 or 能 (最高可享受…下浮5%), with no number between."""
+        lo = max(0, start - self.reach)
+        window = text[lo:start]
+        if not any(c in window for c in self._governing_chars):
             return None
-        for word, qual in GOVERNING.items():
-            if window.startswith(word, i) and window[i + len(word): i + len(word) + 1] in _GOVERNING_VERB:
-                return qual
-    return None
+        for i in range(len(window) - 1, -1, -1):
+            ch = window[i]
+            if ch in _CLAUSE_END or ch.isdigit():
+                return None
+            for word, qual in self.governing_words.items():
+                if window.startswith(word, i) and window[i + len(word): i + len(word) + 1] in self.verbs:
+                    return qual
+        return None
 
 
 def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:

@@ -149,7 +149,9 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
     return Units(units, aliases, path, scanner), problems
 
 
-SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers")
+SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers", "qualifiers")
+QUALIFIERS = ("approx", "over", "under", "max", "min")
+QUALIFIER_FIELDS = ("before", "after", "governing_verbs", "reach", "not_after")
 
 
 def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
@@ -201,6 +203,50 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
             bad(line, f"scanner.phrases: {p['text']}: unknown unit {p['unit']!r}")
             continue
         out["phrases"].append({"text": p["text"], "value": p["value"], "unit": p.get("unit")})
+    out["qualifiers"] = _parse_qualifiers(raw.get("qualifiers"), raw, bad)
+    return out
+
+
+def _parse_qualifiers(raw, scanner, bad) -> dict:
+    if raw is None:
+        return {}
+    line = scanner.line_of("qualifiers")
+    if not isinstance(raw, LineDict):
+        bad(line, "scanner.qualifiers must be a mapping of before, after, governing_verbs, reach, not_after")
+        return {}
+    out: dict = {}
+    for key in raw:
+        if key not in QUALIFIER_FIELDS:
+            bad(raw.line_of(key), f"scanner.qualifiers: unknown field {key!r} (allowed: {', '.join(QUALIFIER_FIELDS)})")
+    for key in ("before", "after"):
+        words = raw.get(key) or {}
+        if not isinstance(words, dict):
+            bad(raw.line_of(key), f"scanner.qualifiers.{key} must map words to a qualifier")
+            continue
+        out[key] = {}
+        for word, qual in words.items():
+            if not isinstance(word, str) or not word:
+                bad(raw.line_of(key), f"scanner.qualifiers.{key}: {word!r} is no word")
+            elif qual not in QUALIFIERS:
+                bad(words.line_of(word) if isinstance(words, LineDict) else raw.line_of(key),
+                    f"scanner.qualifiers.{key}: {word}: {qual!r} is no qualifier (use {', '.join(QUALIFIERS)})")
+            else:
+                out[key][word] = qual
+    verbs = raw.get("governing_verbs") or []
+    if not isinstance(verbs, list) or not all(isinstance(v, str) and len(v) == 1 for v in verbs):
+        bad(raw.line_of("governing_verbs"), "scanner.qualifiers.governing_verbs must be a list of single characters")
+        verbs = []
+    out["governing_verbs"] = verbs
+    reach = raw.get("reach", 0)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 40:
+        bad(raw.line_of("reach"), f"scanner.qualifiers.reach must be a whole number from 0 to 40, got {reach!r}")
+        reach = 0
+    out["reach"] = reach
+    not_after = raw.get("not_after") or {}
+    if not isinstance(not_after, dict) or not all(isinstance(v, str) for v in not_after.values()):
+        bad(raw.line_of("not_after"), "scanner.qualifiers.not_after must map a word to the characters that cancel it")
+        not_after = {}
+    out["not_after"] = dict(not_after)
     return out
 
 

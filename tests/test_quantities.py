@@ -45,6 +45,14 @@ def test_scanner_section_of_the_units_file_is_data(my_units):
     assert _rows("三生有幸", all_numbers=True) == [(3, None, None, None, None)]
 
 
+def test_a_qualifier_added_to_the_units_file_works_without_code(my_units):
+    path = my_units()
+    text = path.read_text(encoding="utf-8").replace("    before: {约: approx,", "    before: {突破: over, 约: approx,")
+    path.write_text(text, encoding="utf-8")
+    assert _rows("综合产值突破180亿元", units=load_units(path)) == [(18000000000, "元", "over", 18000000000, None)]
+    assert _rows("综合产值突破180亿元") == [(18000000000, "元", None, None, None)]
+
+
 @pytest.mark.parametrize("text,want", [
     # qualifiers before and after, and the bound they fill
     ("约5万元", (50000, "元", "approx", None, None)),
@@ -103,6 +111,7 @@ def test_not_a_number_even_with_all_numbers(text):
     ("scanner:\n  symbols:\n    斤斤: [x]\n", "scanner.symbols: unknown unit '斤斤'"),
     ("scanner:\n  phrases:\n    - {text: 半百}\n", "scanner.phrases: each phrase needs `text` and `value`"),
     ("scanner:\n  named: [金子]\n", "scanner.named: '金子' is no unit or alias"),
+    ("scanner:\n  qualifiers:\n    before: {约: roughly}\n", "scanner.qualifiers.before: 约: 'roughly' is no qualifier"),
 ])
 def test_units_file_scanner_section_is_validated(tmp_path, section, message):
     from gazette_cli.errors import DataFileError
