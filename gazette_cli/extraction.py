@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import warnings as _warnings
-import weakref
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,7 +20,7 @@ from .numerals import to_json_number
 from .quantities import Quantity, scanner_for
 from .reading import read_issue
 from .reflow import Flow, identity, reflow as do_reflow
-from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules, trie_regex
+from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet, load_rules
 from .units import Units, load_units
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]")
@@ -117,43 +116,6 @@ class _Sentences:
         return lo, hi
 
 
-class _Keywords:
-    """All keywords of a rule set as one trie pattern (stdlib `re`, which skips ahead on
-    the first character faster than `regex` for large alternations). Every occurrence is
-    found, also one hidden inside a longer keyword (贷款 in 贷款支持)."""
-
-    def __init__(self, ruleset: RuleSet):
-        words = sorted(ruleset.by_keyword)
-        first = "".join(sorted({re.escape(w[0]) for w in words}))
-        self.pattern = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
-        self.prefixes = ruleset.prefixes
-
-    def hits(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        out = []
-        if self.pattern is None:
-            return out
-        search = self.pattern.search
-        pos = lo
-        while True:
-            m = search(text, pos, hi)
-            if m is None:
-                return out
-            s = m.start()
-            for w in self.prefixes.get(m.group(), (m.group(),)):
-                out.append((s, s + len(w), w))
-            pos = s + 1
-
-
-_KEYWORDS: "weakref.WeakKeyDictionary[RuleSet, _Keywords]" = weakref.WeakKeyDictionary()
-
-
-def _keywords(ruleset: RuleSet) -> _Keywords:
-    kw = _KEYWORDS.get(ruleset)
-    if kw is None:
-        kw = _KEYWORDS[ruleset] = _Keywords(ruleset)
-    return kw
-
-
 def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate=None,
               sentences: "_Sentences | None" = None) -> list[list[Claim]]:
     """For each quantity, every rule that claims it (best first).
@@ -164,7 +126,6 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     claims: list[list[Claim]] = [[] for _ in qs]
     if not ruleset.by_keyword or not qs:
         return claims
-    keywords = _keywords(ruleset)
     sentences = sentences or _Sentences(text)
     timed_out: set[str] = set()
     i, n = 0, len(qs)
@@ -178,7 +139,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             j += 1
         group = range(i, j)
         i = j
-        hits = keywords.hits(text, lo, hi)
+        hits = ruleset.keyword_hits(text, lo, hi)
         if not hits:
             continue
         candidates: dict[str, Rule] = {}

@@ -17,6 +17,7 @@ patterns that run away on long monotonous text.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +40,6 @@ DEFAULT_BEFORE = 12
 DEFAULT_AFTER = 4
 #: a pattern may run this long on one sentence before the rule is skipped there
 PATTERN_TIMEOUT = 0.2
-#: a rule's patterns may spend this long in all on one text; a rule that times out should be
-#: skipped for the rest of the text (issue 4), so that a runaway pattern costs at most this
-PATTERN_BUDGET = 1.0
 
 
 @dataclass
@@ -111,16 +109,19 @@ class RuleSet:
         self.units = units
         self.sources = sources
         words = sorted({k for r in rules for k in r.keywords})
-        self.keyword_re = regex.compile(trie_regex(words)) if words else None
         self.by_keyword: dict[str, list[Rule]] = {}
         for r in rules:
             for k in r.keywords:
                 self.by_keyword.setdefault(k, []).append(r)
-        #: keyword_re finds the longest keyword at each position; the keywords it hides
-        #: there are its prefixes (植树造林 hides 植树): word → [itself, its keyword prefixes]
+        #: the keyword search finds the longest keyword at each position; the keywords it
+        #: hides there are its prefixes (植树造林 hides 植树): word → [itself, its prefixes]
         wordset = set(words)
         self.prefixes: dict[str, list[str]] = {
             w: [w[:i] for i in range(len(w), 0, -1) if w[:i] in wordset] for w in words}
+        # all keywords as one trie, in stdlib `re` (it skips ahead on the first character
+        # faster than `regex` does for large alternations)
+        first = "".join(sorted({re.escape(w[0]) for w in words}))
+        self._keyword_re = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
         self._compatible: dict[tuple[str, str], bool] = {}
         self._takes: dict[str | None, bool] = {}
 
@@ -145,6 +146,24 @@ class RuleSet:
             ok = any(self.unit_fits(r, unit) for r in self.rules)
             self._takes[unit] = ok
         return ok
+
+    def keyword_hits(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Every keyword occurrence in text[lo:hi] as (start, end, word), also one hidden
+        inside a longer keyword (贷款 in 贷款支持). One search per occurrence: the cost
+        follows the text, hardly the number of keywords."""
+        out: list[tuple[int, int, str]] = []
+        if self._keyword_re is None:
+            return out
+        search, prefixes = self._keyword_re.search, self.prefixes
+        pos = lo
+        while True:
+            m = search(text, pos, hi)
+            if m is None:
+                return out
+            s, word = m.start(), m.group()
+            for w in prefixes.get(word, (word,)):
+                out.append((s, s + len(w), w))
+            pos = s + 1
 
     def subset(self, rule: Rule) -> "RuleSet":
         return RuleSet([rule], {rule.metric: self.metrics[rule.metric]}, self.units, self.sources)
