@@ -169,7 +169,10 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
                             at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
                             msg = (f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over "
                                    f"{PATTERN_TIMEOUT}s on the sentence at {at}; rule skipped for the rest of the text")
-                            (warn or _warnings.warn)(msg)
+                            if warn:
+                                warn(msg)
+                            else:
+                                _warnings.warn(msg, RuleTimeoutWarning, stacklevel=2)
             else:
                 words = set(rule.keywords)
                 mine = [h for h in hits if h[2] in words
