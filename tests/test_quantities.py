@@ -127,3 +127,8 @@ def test_units_file_scanner_section_is_validated(tmp_path, section, message):
 @pytest.mark.parametrize("text", ["1 9 9 8 年是全面贯彻", "３ ５ ５ ５ 万人"])
 def test_digits_typeset_with_spaces_give_no_stray_last_digit(text):
     assert quantities_text(text) == []
+
+
+@pytest.mark.parametrize("text", ["加强关键零部件等供给保障", "两部门联合印发", "实现零排放"])
+def test_words_made_with_numerals_are_no_quantity(text):
+    assert quantities_text(text) == []
