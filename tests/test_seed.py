@@ -46,6 +46,14 @@ def test_gb18030_copy_gives_the_same_records(tmp_path):
     assert [{k: v for k, v in r.items() if k != "file"} for r in res.records] == a
 
 
+def test_windows_line_endings_give_the_same_records(tmp_path):
+    copy = tmp_path / "issue.txt"
+    copy.write_bytes(SAMPLE.read_bytes().replace(b"\n", b"\r\n"))
+    strip = lambda recs: [{k: v for k, v in r.items() if k != "file"} for r in recs]
+    assert strip(extract(copy).records) == strip(extract(SAMPLE).records)
+    assert strip(quantities(copy).records) == strip(quantities(SAMPLE).records)
+
+
 @pytest.mark.parametrize("line,text,context_part", [
     (319, "9.97亿株", "育苗总量达9.97亿株"),
     (469, "100%", "整体满意率为100%"),
