@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-
 from .numerals import to_json_number
 from .quantities import Quantity, scanner_for
 from .reading import read_issue
@@ -100,7 +99,8 @@ class _Sentences:
         self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
-        """Same contract as quantities.sentence_bounds, without rescanning the text."""
+        """The sentence around text[start:end]: after the previous 。；！？ or line break, up
+        to and including the next sentence end; at most `limit` characters each way."""
         ends = self.ends
         k = bisect_left(ends, start)
         lo = ends[k - 1] + 1 if k else 0

@@ -33,7 +33,6 @@ _GLUE = ("", "为", "达", "有", "了", "是")
 CONNECTORS = r"(?:至|到|~|～|〜|—{1,2}|–|-|－|−)"
 _SPACE = SPACE
 _CLAUSE_END = frozenset("，,。；;！？!?：:\n、")
-_SENTENCE_END = frozenset("。；;！？!?\n")
 _OPEN_QUOTES = frozenset("“‘「『\"")
 _CLOSE_QUOTES = "”’」』\""
 #: financial digits that are also everyday characters (队伍, 大陆, 放肆, 收拾): alone, no number
@@ -662,20 +661,6 @@ def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:
         out.append(a)
         i += 1
     return out
-
-
-def sentence_bounds(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
-    """The sentence around text[start:end]: after the previous 。；！？ or line break, up to
-    and including the next sentence end (at most `limit` characters each way)."""
-    lo_limit = max(0, start - limit)
-    lo = max(text.rfind(c, lo_limit, start) for c in _SENTENCE_END) + 1
-    lo = max(lo, lo_limit)
-    hi_limit = min(len(text), end + limit)
-    ends = [i for i in (text.find(c, end, hi_limit) for c in _SENTENCE_END) if i >= 0]
-    hi = min(ends) if ends else hi_limit
-    if hi < len(text) and text[hi] != "\n" and ends:
-        hi += 1
-    return lo, hi
 
 
 @lru_cache(maxsize=8)
