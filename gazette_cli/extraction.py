@@ -12,10 +12,9 @@ import re
 import warnings as _warnings
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from decimal import Decimal
 from fractions import Fraction
 
-from .numerals import to_json_number
+from .numerals import from_fraction, to_json_number
 from .quantities import Quantity, scanner_for
 from .reading import read_issue
 from .reflow import Flow, identity, reflow as do_reflow
@@ -259,7 +258,7 @@ def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> di
             if v is None:
                 return None
             f = ruleset.units.convert(Fraction(v), q.unit, target)
-            return _num(Decimal(f.numerator) / Decimal(f.denominator))
+            return _num(from_fraction(f))
 
         out["written_value"], out["written_unit"] = out["value"], q.unit
         out["value"], out["min"], out["max"] = conv(q.value), conv(q.min), conv(q.max)

@@ -298,6 +298,11 @@ def parse_number(text: str) -> Decimal:
     return sign * _plain(s) * mult
 
 
+def from_fraction(f) -> Decimal:
+    """An exact unit factor (Fraction) as a Decimal to multiply values by."""
+    return Decimal(f.numerator) / Decimal(f.denominator)
+
+
 def to_json_number(value: Decimal) -> int | float:
     """A Decimal as the JSON number an analyst expects: integral values as int."""
     if value == value.to_integral_value():

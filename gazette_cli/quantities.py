@@ -19,12 +19,12 @@ from functools import lru_cache
 
 import regex
 
-from .numerals import CN_DIGITS, CN_POWERS, LIANG, SPACE, NumeralError, fraction, number, parse_number
+from .numerals import (CN_DIGITS, CN_POWERS, LIANG, SPACE, NumeralError, fraction, from_fraction, number,
+                       parse_number)
 from .units import Unit, Units
 
 #: the qualifier words themselves (约, 超过, 最高, 左右, 以上 …) are data: the `qualifiers`
 #: part of the units file's `scanner:` section, read by `Qualifiers` below.
-QUALIFIERS = ("approx", "over", "under", "max", "min")
 #: 等于 X: both bounds are X
 EXACT_WORDS = ("等于",)
 #: 比 X 大 / 比 X 低: a comparison written around the number
@@ -59,15 +59,6 @@ class Quantity:
     max: Decimal | None = None
     unit_kind: str | None = None
 
-    def as_dict(self) -> dict:
-        return {"value": self.value, "unit": self.unit, "qualifier": self.qualifier,
-                "min": self.min, "max": self.max}
-
-
-def _scanner_section(units: Units) -> dict:
-    """The validated ``scanner:`` section of the units file (symbols, phrases, not_numbers…)."""
-    return getattr(units, "scanner", None) or {}
-
 
 def _spelling(s: str, loose: bool) -> str:
     """A unit spelling as regex: Latin endings not inside a word; loose: spaced characters."""
@@ -85,7 +76,7 @@ class Scanner:
 
     def __init__(self, units: Units):
         self.units = units
-        extra = _scanner_section(units)
+        extra = units.scanner  # validated by units.py: symbols, named, phrases, not_numbers, qualifiers
         self.qualifiers = Qualifiers(extra.get("qualifiers") or {})
         self.symbols: dict[str, str] = {}
         for name, spellings in (extra.get("symbols") or {}).items():
@@ -112,6 +103,8 @@ class Scanner:
         self.loose = regex.compile(self._pattern(True, prefixed), regex.V0)
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
         self._unit_cache: dict[str, tuple] = {}
+        self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
+                                   key=len, reverse=True)
 
     def _alternation(self, loose: bool, standalone_only: bool = True, only=None) -> str:
         names = [a for a, u in self.units.by_alias.items()
@@ -304,7 +297,7 @@ class Scanner:
             over = over or bool(g.get("ge"))
             if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
-            why = self._not_a_quantity(text, start, n1, value, unit, end, over)
+            why = self._not_a_quantity(text, start, n1, value, unit, over)
             if why == "article" or (why == "date" and n1 == "一"):
                 why = None if g.get("half") and unit.kind != "count" else why  # 一年半: no article
             if why:
@@ -319,20 +312,20 @@ class Scanner:
                 value += self._minor(g.get("minor"), unit)
             if g.get("half") and unit.kind != "count":
                 value += Decimal("0.5")
-            return self._finish(text, start, end, value * Decimal(factor.numerator) / Decimal(factor.denominator),
+            return self._finish(text, start, end, value * from_fraction(factor),
                                 name, unit.kind, over=over)
         # a range: 3至5万亩, 20%~30%, 2021-2025年
         v1, o1 = _value(n1)
         v2, o2 = _value(n2)
-        if unit.kind == "time" and (self._is_date(n1, v1, unit, text, end) or self._is_date(n2, v2, unit, text, end)):
+        if unit.kind == "time" and (_is_date(n1, v1, unit) or _is_date(n2, v2, unit)):
             return False  # 2021-2025年: dates, not numbers
-        if self._is_ordinal_or_name(text, start, n1, unit):
+        if _is_ordinal_or_name(text, start, n1):
             return False
         if w2 is None:
             mult = _trailing_multiplier(n2)
             if mult != 1 and _trailing_multiplier(n1) == 1 and v1 * mult <= v2:
                 v1 = v1 * mult
-        f = Decimal(factor.numerator) / Decimal(factor.denominator)
+        f = from_fraction(factor)
         if v1 > v2:  # not a range but a subtraction or a code (e.g. 10-3)
             return None
         return self._finish(text, start, end, None, name, unit.kind, lo=v1 * f, hi=v2 * f)
@@ -340,8 +333,7 @@ class Scanner:
     def _minor(self, written: str, major: Unit) -> Decimal:
         """5元3角, 两美元又三美分: the smaller coins added to the major unit."""
         total = Decimal(0)
-        names = sorted((a for a, u in self.units.by_alias.items() if u.kind == "money" and not u.standalone),
-                       key=len, reverse=True)
+        names = self._minor_names
         rest = "".join(written.split()).lstrip("又")
         while rest:
             for a in names:
@@ -351,7 +343,7 @@ class Scanner:
                     if u.dimension != major.dimension:
                         raise NumeralError(written)
                     f = u.factor / major.factor
-                    total += parse_number(rest[:i]) * Decimal(f.numerator) / Decimal(f.denominator)
+                    total += parse_number(rest[:i]) * from_fraction(f)
                     rest = rest[i + len(a):].lstrip("又")
                     break
             else:
@@ -394,7 +386,7 @@ class Scanner:
                 v1 = v1 * mult
         if v1 > v2:
             v1, v2 = v2, v1
-        fd = Decimal(f.numerator) / Decimal(f.denominator)
+        fd = from_fraction(f)
         q = self._finish(text, m.start(), m.end(), None, name, kind, lo=v1 * fd, hi=v2 * fd)
         return q
 
@@ -413,7 +405,7 @@ class Scanner:
                 return None
         else:
             unit, name, factor = sym_unit, sym_unit.name, Fraction(1)
-        q = self._finish(text, m.start("n0"), m.end(), value * Decimal(factor.numerator) / Decimal(factor.denominator),
+        q = self._finish(text, m.start("n0"), m.end(), value * from_fraction(factor),
                          name, unit.kind, over=over)
         q.text_start = min(q.text_start, m.start())
         return q
@@ -460,39 +452,41 @@ class Scanner:
         return q
 
     # -- what is not a quantity -------------------------------------------------------------
-    def _is_ordinal_or_name(self, text: str, start: int, n1: str, unit: Unit | None) -> bool:
-        before = text[max(0, start - 1):start]
-        if before and before in _ORDINAL_BEFORE:
-            return True
-        # a numbered slogan in quotation marks: “六个工程”, “两个确立”
-        if before in _OPEN_QUOTES and not n1[0].isdigit():
-            close = min((i for i in (text.find(c, start, start + 10) for c in _CLOSE_QUOTES) if i >= 0), default=-1)
-            if close >= 0:
-                return True
-        return False
-
-    def _is_date(self, n1: str, value: Decimal, unit: Unit, text: str, end: int) -> bool:
-        if unit.name == "年":
-            if value == value.to_integral_value() and 1000 <= value <= 2200:
-                return "多" not in n1 and "余" not in n1
-            # 二〇二五年: Chinese digits written one by one
-            return len(n1) == 4 and not any(c in "十百千万" for c in n1)
-        if unit.name == "月":
-            return value == value.to_integral_value() and 1 <= value <= 12
-        if unit.name == "日":
-            return value == value.to_integral_value() and 1 <= value <= 31
-        return False
-
-    def _not_a_quantity(self, text, start, n1, value, unit: Unit, end, over) -> str | None:
+    @staticmethod
+    def _not_a_quantity(text, start, n1, value, unit: Unit, over) -> str | None:
         """Why a number with a unit is no quantity: "ordinal", "date", "article" or None."""
-        if self._is_ordinal_or_name(text, start, n1, unit):
+        if _is_ordinal_or_name(text, start, n1):
             return "ordinal"
-        if unit.kind == "time" and not over and self._is_date(n1, value, unit, text, end):
+        if unit.kind == "time" and not over and _is_date(n1, value, unit):
             return "date"
         # 一 + measure word read as an article: 一个二维码, 一家企业, 一年来
         if n1 == "一" and unit.kind in ("count", "time") and not unit.report_as:
             return "article" if unit.kind == "count" else "date"
         return None
+
+
+def _is_ordinal_or_name(text: str, start: int, n1: str) -> bool:
+    """第五, 初三, 周一; or a numbered slogan in quotation marks: “六个工程”."""
+    before = text[max(0, start - 1):start]
+    if before and before in _ORDINAL_BEFORE:
+        return True
+    # a numbered slogan in quotation marks: “六个工程”, “两个确立”
+    return before in _OPEN_QUOTES and not n1[0].isdigit() and \
+        any(text.find(c, start, start + 10) >= 0 for c in _CLOSE_QUOTES)
+
+
+def _is_date(n1: str, value: Decimal, unit: Unit) -> bool:
+    """2025年, 二〇二五年, 3月, 1日."""
+    if unit.name == "年":
+        if value == value.to_integral_value() and 1000 <= value <= 2200:
+            return "多" not in n1 and "余" not in n1
+        # 二〇二五年: Chinese digits written one by one
+        return len(n1) == 4 and not any(c in "十百千万" for c in n1)
+    if unit.name == "月":
+        return value == value.to_integral_value() and 1 <= value <= 12
+    if unit.name == "日":
+        return value == value.to_integral_value() and 1 <= value <= 31
+    return False
 
 
 class _Groups:

@@ -26,7 +26,7 @@ import regex
 from .datafile import LineDict, LineList, load_yaml
 from .errors import DataFileError, Problem
 from .resources import default_rules_dir
-from .units import Units, load_units
+from .units import QUALIFIERS, Units, load_units
 
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
@@ -384,7 +384,6 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
                 examples=examples, file=file, line=line, order=order)
 
 
-QUALIFIERS = ("approx", "over", "under", "max", "min")
 
 
 def _parse_examples(entry: LineDict, file: str, label: str, problems: list[Problem]) -> list[Example]:
