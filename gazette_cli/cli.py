@@ -66,6 +66,18 @@ def _load_ruleset(rules, no_default, packs=None):
         _fail(f"{len(exc.problems)} problem(s) in the rule files; nothing extracted (see `gazette rules check`)")
 
 
+def _show(records: list[dict], fmt: str, cols: list[str], title: str | None = None) -> None:
+    """Records to standard output: a rich table, or any text format."""
+    if fmt == "table":
+        _out().print(export.rich_table(records, cols, title=title))
+    elif fmt in export.TEXT_FORMATS:
+        sys.stdout.write(export.render_text(records, fmt, cols))
+    elif fmt in export.BINARY_FORMATS:
+        _fail(f"--format {fmt} needs --output FILE", 2)
+    else:
+        _fail(f"unknown format {fmt!r} (choose from {', '.join(export.TEXT_FORMATS)})", 2)
+
+
 def _run_batch(files, run, fmt, output, columns, title):
     try:
         fmt = export.format_for(output, fmt)
@@ -91,12 +103,8 @@ def _run_batch(files, run, fmt, output, columns, title):
         except OSError as exc:
             _fail(f"{output}: cannot write ({exc.strerror or exc})")
         err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
-    elif fmt == "table":
-        _out().print(export.rich_table(records, cols, title=title))
-    elif fmt in export.BINARY_FORMATS:
-        _fail(f"--format {fmt} needs --output FILE", 2)
     else:
-        sys.stdout.write(export.render_text(records, fmt, cols))
+        _show(records, fmt, cols, title)
     if failed:
         raise typer.Exit(1)
 
@@ -147,19 +155,14 @@ def explain(files: List[Path] = typer.Argument(..., help="Issue text files or di
 
 @app.command()
 def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97亿株 or 百分之八十五."),
-              format: str = typer.Option("table", "--format", "-f", help="table or json")):
+              format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv …")):
     """Show what the normalizer makes of one expression."""
-    if format not in ("table", "json", "jsonl"):
-        _fail(f"unknown format {format!r} (choose table or json)", 2)
     records = quantities_text(text, path="<text>", all_numbers=True, reflow=False)
     cols = ["text", "value", "unit", "qualifier", "min", "max", "column"]
     records = [{c: r.get(c) for c in cols} for r in records]
     if not records:
         _fail(f"no number found in {text!r}")
-    if format == "table":
-        _out().print(export.rich_table(records, cols))
-    else:
-        sys.stdout.write(export.render_text(records, "json" if format == "json" else "jsonl", cols))
+    _show(records, format, cols)
 
 
 @rules_app.command("check")
@@ -185,21 +188,9 @@ def rules_list(rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = 
     ruleset = _load_ruleset(rules, no_default_rules, pack)
     records = [{"id": r.id, "metric": r.metric, "unit": r.unit, "priority": r.priority,
                 "keywords": len(r.keywords), "patterns": len(r.patterns), "examples": len(r.examples),
-                "file": f"{r.file}:{r.line}"} for r in ruleset.rules]
-    cols = ["id", "metric", "unit", "priority", "keywords", "patterns", "examples", "file"]
-    if format == "table":
-        from rich.table import Table
-
-        t = Table(title=f"{len(records)} rules")
-        for c in cols:
-            t.add_column(c)
-        for r in records:
-            t.add_row(*[str(r[c]) for c in cols])
-        _out().print(t)
-    elif format in ("csv", "json", "jsonl"):
-        sys.stdout.write(export.render_text(records, format, cols))
-    else:
-        _fail(f"unknown format {format!r}", 2)
+                "where": f"{r.file}:{r.line}"} for r in ruleset.rules]
+    _show(records, format, ["id", "metric", "unit", "priority", "keywords", "patterns", "examples", "where"],
+          f"{len(records)} rules")
 
 
 def main() -> None:
