@@ -67,6 +67,16 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def word_list(value) -> list[str] | None:
+    """A field that holds words: a list of non-empty strings (one string alone counts as a
+    list of one); None when it is anything else."""
+    if isinstance(value, str) and value:
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return list(value)
+    return None
+
+
 def load_yaml(path: Path) -> tuple[object, list[Problem]]:
     """Parse one YAML file; a syntax error becomes a Problem with its line."""
     name = str(path)

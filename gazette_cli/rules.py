@@ -23,7 +23,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import LineDict, LineList, load_yaml
+from .datafile import LineDict, LineList, load_yaml, word_list
 from .errors import DataFileError, Problem
 from .resources import default_rules_dir
 from .units import QUALIFIERS, Units, load_units
@@ -293,14 +293,6 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
         return None
 
 
-def _str_list(value) -> list[str] | None:
-    if isinstance(value, str) and value:
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
-        return value
-    return None
-
-
 def _line_of_item(container, index: int, default: int) -> int:
     return container.line_of(index) if isinstance(container, LineList) else default
 
@@ -341,15 +333,15 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     elif unit is None and metric in metrics:
         problems.append(Problem(file, line, f"no unit: give the rule or its metric {metric!r} a `unit`", label))
     raw_kw = entry.get("keywords")
-    keywords = _str_list(raw_kw) if "keywords" in entry else []
+    keywords = word_list(raw_kw) if "keywords" in entry else []
     if keywords is None or ("keywords" in entry and not keywords):
         problems.append(Problem(file, entry.line_of("keywords"), f"keywords must be a non-empty list of words, got {raw_kw!r}", label))
         keywords = []
-    exclude = _str_list(entry.get("exclude") or [])
+    exclude = word_list(entry.get("exclude") or [])
     if exclude is None:
         problems.append(Problem(file, entry.line_of("exclude"), f"exclude must be a list of words, got {entry.get('exclude')!r}", label))
         exclude = []
-    not_after = _str_list(entry.get("not_after") or [])
+    not_after = word_list(entry.get("not_after") or [])
     if not_after is None:
         problems.append(Problem(file, entry.line_of("not_after"), f"not_after must be a list of words, got {entry.get('not_after')!r}", label))
         not_after = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import LineDict, load_yaml
+from .datafile import LineDict, load_yaml, word_list
 from .errors import DataFileError, Problem
 from .resources import default_units_file
 
@@ -49,7 +49,7 @@ class Units:
         self.path = path
         self.units = {u.name: u for u in units}
         self.by_alias = dict(aliases)
-        #: the validated `scanner:` section: symbols, named, phrases, not_numbers
+        #: the validated `scanner:` section: symbols, named, phrases, not_numbers, qualifiers
         self.scanner = scanner or {}
 
     def get(self, written: str) -> Unit | None:
@@ -122,12 +122,12 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
         except (ValueError, ZeroDivisionError):
             bad(entry.line_of("factor"), f"factor must be a positive number or fraction like 2000/3, got {entry.get('factor')!r}", name)
             continue
-        raw_aliases = entry.get("aliases") or []
-        if not isinstance(raw_aliases, list) or not all(isinstance(a, str) and a for a in raw_aliases):
+        raw_aliases = word_list(entry.get("aliases") or [])
+        if raw_aliases is None:
             bad(entry.line_of("aliases"), "aliases must be a list of non-empty strings", name)
             raw_aliases = []
-        not_before = entry.get("not_before") or []
-        if not isinstance(not_before, list) or not all(isinstance(a, str) and a for a in not_before):
+        not_before = word_list(entry.get("not_before") or [])
+        if not_before is None:
             bad(entry.line_of("not_before"), "not_before must be a list of non-empty strings", name)
             not_before = []
         unit = Unit(name=name, kind=kind, dimension=str(dim), factor=factor, iso=entry.get("iso"),
@@ -159,7 +159,7 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
     if raw is None:
         return {}
     if not isinstance(raw, LineDict):
-        bad(data.line_of("scanner"), "`scanner:` must be a mapping of symbols, named, phrases, not_numbers")
+        bad(data.line_of("scanner"), f"`scanner:` must be a mapping of {', '.join(SCANNER_FIELDS)}")
         return {}
     out: dict = {}
     for key in raw:
@@ -173,13 +173,13 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
     for unit, spellings in symbols.items():
         if unit not in aliases:
             bad(symbols.line_of(unit), f"scanner.symbols: unknown unit {unit!r}")
-        elif not isinstance(spellings, list) or not all(isinstance(x, str) and x for x in spellings):
+        elif word_list(spellings) is None:
             bad(symbols.line_of(unit), f"scanner.symbols: {unit}: a list of symbols, e.g. [￥, ¥]")
         else:
-            out["symbols"][unit] = spellings
+            out["symbols"][unit] = word_list(spellings)
     for key in ("named", "not_numbers"):
-        items = raw.get(key) or []
-        if not isinstance(items, list) or not all(isinstance(x, str) and x for x in items):
+        items = word_list(raw.get(key) or [])
+        if items is None:
             bad(raw.line_of(key), f"scanner.{key} must be a list of words")
             items = []
         if key == "named":
