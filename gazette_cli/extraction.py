@@ -155,26 +155,13 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             if rule.patterns:
                 if rule.unit not in masked:
                     masked[rule.unit] = _mask(text, lo, hi, qs, fits)
-                sentence, where = masked[rule.unit]
-                for pattern in rule.patterns:
-                    try:
-                        for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
-                            k = where.get(m.start("Q"))
-                            if k is not None and k in fits:
-                                _add(claims[k], rule, len(m.group()) - 1)
-                    except TimeoutError:
-                        if rule.id not in timed_out:
-                            timed_out.add(rule.id)
-                            at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
-                            msg = (f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over "
-                                   f"{PATTERN_TIMEOUT}s on the sentence at {at}; rule skipped for the rest of the text")
-                            if warn:
-                                warn(msg)
-                            else:
-                                _warnings.warn(msg, RuleTimeoutWarning, stacklevel=2)
+                if not _pattern_claims(rule, *masked[rule.unit], fits, claims):
+                    timed_out.add(rule.id)
+                    at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
+                    _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
+                                f"on the sentence at {at}; rule skipped for the rest of the text")
             else:
-                words = set(rule.keywords)
-                mine = [h for h in hits if h[2] in words
+                mine = [h for h in hits if h[2] in rule.keywords
                         and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))]
                 for k in fits:
                     d = _proximity(text, qs[k], rule, mine)
@@ -183,6 +170,28 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     for c in claims:
         c.sort(key=Claim.key)
     return claims
+
+
+def _pattern_claims(rule: Rule, sentence: str, where: dict[int, int], fits: list[int],
+                    claims: list[list[Claim]]) -> bool:
+    """Run a rule's patterns on a masked sentence and record what {Q} lands on; False when a
+    pattern hits the time limit (the rest of its patterns are not run)."""
+    for pattern in rule.patterns:
+        try:
+            for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                k = where.get(m.start("Q"))
+                if k is not None and k in fits:
+                    _add(claims[k], rule, len(m.group()) - 1)
+        except TimeoutError:
+            return False
+    return True
+
+
+def _warn(warn, msg: str) -> None:
+    if warn:
+        warn(msg)
+    else:
+        _warnings.warn(msg, RuleTimeoutWarning, stacklevel=3)
 
 
 def _add(claims: list[Claim], rule: Rule, distance: int) -> None:
