@@ -3,7 +3,8 @@
 A line break is removed where the sentence goes on (育苗总量达9.97\\n亿株 → 9.97亿株), also
 across the blank lines a column break leaves in mid-sentence (提出意见\\n\\n和建议). It is
 kept where a sentence ends, where the next line is indented, and after a short line that
-stands alone or opens a paragraph before a much longer line (a headline). Nothing is inserted: no space between CJK characters or digits.
+stands alone or opens a paragraph before a much longer line (a headline). Nothing is
+inserted: no space between CJK characters or digits.
 
 Every character of the reflowed text maps back to its offset in the original, and from
 there to a 1-based line and column: results always point into the file as it is on disk.
@@ -11,8 +12,8 @@ there to a 1-based line and column: results always point into the file as it is 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 #: a line ending in one of these ends its sentence
 TERMINAL = frozenset("。！？!?；;…")
@@ -20,7 +21,7 @@ _CLOSERS = frozenset("”’」』）)】")
 #: a line that starts with one of these continues the sentence before it
 _CONTINUES = frozenset("，,。；;、：:％%）)」』”’")
 #: a number cut by the break: a numeral character on both sides (１６，０５５，２ | ０６, 一千一 | 百多)
-_DIGITS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
+_NUMERALS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
 #: a line at least this share of its paragraph's widest line is full: it was wrapped
 FULL_SHARE = 0.8
 #: a paragraph's first line at most this share of the next line's width is a headline
@@ -49,13 +50,10 @@ class Flow:
         return line, o - self.line_starts[line - 1] + 1
 
 
-def _ends_sentence(content: str) -> bool:
-    s = content.rstrip()
-    if not s:
-        return True
-    if s[-1] in TERMINAL:
-        return True
-    return s[-1] in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL
+def _ends_sentence(s: str) -> bool:
+    """Does a stripped, non-empty line end its sentence (。, or 。” …)?"""
+    last = s[-1]
+    return last in TERMINAL or (last in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL)
 
 
 def _indented(line: str) -> bool:
@@ -93,7 +91,6 @@ def reflow(text: str) -> Flow:
     flat_len = 0
     para_max = 0          # widest line so far in the current paragraph
     seg_start = 0         # original offset where the current segment started
-    terminal, closers = TERMINAL, _CLOSERS
     add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
     i = 0
     while i < n:
@@ -102,8 +99,7 @@ def reflow(text: str) -> Flow:
             para_max = 0
             i += 1
             continue
-        last = s[-1]
-        if last in terminal or (last in closers and len(s) > 1 and s[-2] in terminal):
+        if _ends_sentence(s):
             para_max = 0
             i += 1
             continue
@@ -123,7 +119,7 @@ def reflow(text: str) -> Flow:
             join = width >= FULL_SHARE * para_max
         else:  # …or, after a paragraph's first line, if the text plainly goes on
             nxt = stripped[j]
-            join = (nxt[0] in _CONTINUES) or (last in _DIGITS and nxt[0] in _DIGITS)
+            join = (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS)
         if not join:
             para_max = 0 if j > i + 1 else max(para_max, width)
             i += 1
