@@ -148,22 +148,22 @@ def write_extra_rules(out: Path, n: int, keywords: list[str] | None, units=EXTRA
 
 
 # -- passes -----------------------------------------------------------------------------------
-def run_extract(files, ruleset) -> tuple[int, int]:
+def _run(files, one) -> tuple[int, int]:
+    """(records, warnings) of `one(file)` over the files."""
     records = warnings = 0
     for f in files:
-        r = extract(f, ruleset=ruleset)
+        r = one(f)
         records += len(r.records)
         warnings += len(r.warnings)
     return records, warnings
+
+
+def run_extract(files, ruleset) -> tuple[int, int]:
+    return _run(files, lambda f: extract(f, ruleset=ruleset))
 
 
 def run_quantities(files, units) -> tuple[int, int]:
-    records = warnings = 0
-    for f in files:
-        r = quantities(f, units=units)
-        records += len(r.records)
-        warnings += len(r.warnings)
-    return records, warnings
+    return _run(files, lambda f: quantities(f, units=units))
 
 
 def run_regex(files) -> tuple[int, int]:
