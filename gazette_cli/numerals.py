@@ -15,6 +15,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+import regex
+
 # --- character classes ---------------------------------------------------------------
 #: Chinese digits other than 两 (traditional and financial forms included)
 CN_DIGITS = "零〇○一二三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖幺"
@@ -70,7 +72,6 @@ def power(prefixed: dict[str, list[str]] | None = None) -> str:
 
 
 def _esc(s: str) -> str:
-    import regex
     return regex.escape(s)
 
 
@@ -308,8 +309,3 @@ def to_json_number(value: Decimal) -> int | float:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
-
-
-#: the strict number pattern and its Arabic part, for code that embeds them
-ARABIC = arabic()
-NUMBER = number()
