@@ -8,6 +8,7 @@ no known text encoding, is an InputError with a one-line message.
 from __future__ import annotations
 
 import codecs
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,21 +28,26 @@ class Issue:
     warnings: list[str] = field(default_factory=list)
 
 
+_BAD = threading.local()
+
+
+def _record_bad(exc: UnicodeDecodeError):
+    spans = _BAD.spans
+    spans.append((exc.start, exc.end))
+    return ("\ufffd", exc.end)
+
+
+# one error handler for the process (registrations cannot be undone): it notes each bad
+# span in a per-thread list that _count_bad sets up
+codecs.register_error("gazette-count", _record_bad)
+
+
 def _count_bad(data: bytes, encoding: str) -> tuple[int, int]:
     """(number of undecodable bytes, offset of the first) under `encoding`."""
-    bad, first = 0, -1
-
-    def handler(exc: UnicodeDecodeError):
-        nonlocal bad, first
-        if first < 0:
-            first = exc.start
-        bad += exc.end - exc.start
-        return ("\ufffd", exc.end)
-
-    name = f"gazette-count-{id(handler)}"
-    codecs.register_error(name, handler)
-    data.decode(encoding, errors=name)
-    return bad, first
+    _BAD.spans = []
+    data.decode(encoding, errors="gazette-count")
+    spans, _BAD.spans = _BAD.spans, []
+    return sum(e - s for s, e in spans), spans[0][0] if spans else -1
 
 
 def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str]]:
