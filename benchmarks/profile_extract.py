@@ -75,7 +75,8 @@ def main(argv=None):
 
 
 def stages(corpus, ruleset, repeat: int) -> dict:
-    from gazette_cli.extraction import _Doc, _metric_record, attribute
+    from gazette_cli.attribution import attribute
+    from gazette_cli.extraction import _Doc, _metric_record
     from gazette_cli.reflow import reflow
 
     scanner = bench.scanner_for(ruleset.units)

@@ -14,7 +14,8 @@ from .extraction import (Result, explain, explain_text, extract, extract_text, q
 from .numerals import NumeralError, parse_number
 from .reading import read_issue
 from .reflow import reflow
-from .rules import RuleSet, check_rules, load_rules
+from .checking import check_rules
+from .rules import RuleSet, load_rules
 from .units import Units, load_units
 
 __version__ = "0.1.0"

@@ -15,7 +15,8 @@ from .extraction import explain as explain_file
 from .extraction import extract as extract_file
 from .extraction import quantities as quantities_file
 from .extraction import quantities_text
-from .rules import check_rules, load_rules
+from .checking import check_rules
+from .rules import load_rules
 from .units import load_units
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,

@@ -11,7 +11,7 @@ defined replaces it in place; the same id twice in one group is a problem.
 
 Loading never executes anything from a file (YAML safe loader, patterns compiled by the
 ``regex`` module and run with a time limit). Every problem in every file is collected and
-reported as ``file:line: rule-id: what is wrong``; ``check_rules`` adds failing examples and
+reported as ``file:line: rule-id: what is wrong``; ``checking.check_rules`` adds failing examples and
 patterns that run away on long monotonous text.
 """
 from __future__ import annotations
@@ -31,7 +31,10 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "priority", "description", "examples", "counterexamples"}
+               "scope", "topic", "priority", "description", "examples", "counterexamples"}
+SCOPE_FIELDS = {"after", "before", "stop"}
+TOPIC_FIELDS = {"words", "within", "min"}
+TOPIC_WITHIN = ("section", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
 SENTINEL = "\ue000"
@@ -71,6 +74,13 @@ class Rule:
     after: int = DEFAULT_AFTER
     exclude: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
+    scope_after: int = 0                 # scope: how far a keyword's list runs on after it
+    scope_before: int = 0                # …and back before it (a list that ends at the keyword)
+    scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
+    topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
+    topic_within: str = "section"
+    topic_min: int = 1
+    topic_re: object = None              # the topic words as one pattern
     priority: int = 0
     description: str = ""
     examples: list = field(default_factory=list)
@@ -123,7 +133,14 @@ class RuleSet:
         first = "".join(sorted({re.escape(w[0]) for w in words}))
         self._keyword_re = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
         self._compatible: dict[tuple[str, str], bool] = {}
-        self._takes: dict[str | None, bool] = {}
+        self._takes: dict[tuple, bool] = {}
+        #: the metrics each keyword signals: a keyword of another metric ends a rule's scope
+        self.metrics_of: dict[str, set[str]] = {}
+        for r in rules:
+            for k in r.keywords:
+                self.metrics_of.setdefault(k, set()).add(r.metric)
+        self.scoped = [r for r in rules if r.scope_after or r.scope_before]
+        self.topical = [r for r in rules if r.topic_words]
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -139,13 +156,25 @@ class RuleSet:
             self._compatible[key] = ok
         return ok
 
-    def takes_unit(self, unit: str | None) -> bool:
-        """Does any rule take quantities in `unit`? (cached; most quantities are not metrics)"""
-        ok = self._takes.get(unit)
+    def takes_unit(self, unit: str | None, among: str = "rules") -> bool:
+        """Does any rule (of `among`: rules, scoped, topical) take quantities in `unit`?
+        (cached; most quantities are not metrics)"""
+        key = (unit, among)
+        ok = self._takes.get(key)
         if ok is None:
-            ok = any(self.unit_fits(r, unit) for r in self.rules)
-            self._takes[unit] = ok
+            ok = any(self.unit_fits(r, unit) for r in getattr(self, among))
+            self._takes[key] = ok
         return ok
+
+    def scope_takes_unit(self, unit: str | None) -> bool:
+        return self.takes_unit(unit, "scoped")
+
+    def topic_takes_unit(self, unit: str | None) -> bool:
+        return self.takes_unit(unit, "topical")
+
+    def stops_for(self, rule: Rule, hits) -> list[tuple[int, int, str]]:
+        """The hits that end `rule`'s lists: keywords of another metric that are not its own."""
+        return [h for h in hits if h[2] not in rule.keywords and self.metrics_of.get(h[2], {rule.metric}) - {rule.metric}]
 
     def keyword_hits(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Every keyword occurrence in text[lo:hi] as (start, end, word), also one hidden
@@ -309,7 +338,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     for key in entry:
         if key not in RULE_FIELDS:
             problems.append(Problem(file, entry.line_of(key), _unknown_field(key, RULE_FIELDS), label))
-    for key in ("id", "metric", "keywords"):
+    for key in ("id", "metric") + (() if "topic" in entry else ("keywords",)):
         if key not in entry:
             problems.append(Problem(file, line, f"missing field {key!r}", label))
     if "id" in entry and (not isinstance(rid, str) or not rid or any(c.isspace() for c in rid)):
@@ -367,13 +396,72 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
         lines.append(at)
         compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
+    scope = _parse_scope(entry, file, label, problems)
+    topic = _parse_topic(entry, file, label, problems)
     examples = _parse_examples(entry, file, label, problems)
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
-                exclude=tuple(exclude), not_after=tuple(not_after), priority=ints["priority"], description=str(entry.get("description") or ""),
+                exclude=tuple(exclude), not_after=tuple(not_after), **scope, **topic,
+                priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
+
+
+def _sub_mapping(entry: LineDict, key: str, allowed: set, file: str, label: str, problems: list[Problem],
+                 example: str) -> LineDict | None:
+    """The mapping under `key` (None when absent); problems for a wrong shape or field."""
+    raw = entry.get(key)
+    if raw is None:
+        return None
+    if not isinstance(raw, LineDict):
+        problems.append(Problem(file, entry.line_of(key), f"{key} must be a mapping such as {example}, got {raw!r}", label))
+        return None
+    for k in raw:
+        if k not in allowed:
+            problems.append(Problem(file, raw.line_of(k), f"{key}: {_unknown_field(k, allowed)}", label))
+    return raw
+
+
+def _whole(raw: LineDict, key: str, default: int, lo: int, hi: int, where: str, file, label, problems) -> int:
+    v = raw.get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+        problems.append(Problem(file, raw.line_of(key), f"{where}.{key} must be a whole number from {lo} to {hi}, got {v!r}", label))
+        return default
+    return v
+
+
+def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
+    raw = _sub_mapping(entry, "scope", SCOPE_FIELDS, file, label, problems, "{after: 60, before: 20, stop: [另外]}")
+    if raw is None:
+        return {}
+    out = {"scope_after": _whole(raw, "after", 0, 0, 400, "scope", file, label, problems),
+           "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
+    stop = word_list(raw.get("stop") or [])
+    if stop is None:
+        problems.append(Problem(file, raw.line_of("stop"), f"scope.stop must be a list of words, got {raw.get('stop')!r}", label))
+        stop = []
+    out["scope_stop"] = tuple(stop)
+    if not out["scope_after"] and not out["scope_before"]:
+        problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
+    return out
+
+
+def _parse_topic(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
+    raw = _sub_mapping(entry, "topic", TOPIC_FIELDS, file, label, problems, "{words: [植树, 苗木], within: section}")
+    if raw is None:
+        return {}
+    words = word_list(raw.get("words"))
+    if not words:
+        problems.append(Problem(file, raw.line_of("words"), f"topic.words must be a non-empty list of words, got {raw.get('words')!r}", label))
+        words = []
+    within = raw.get("within", "section")
+    if within not in TOPIC_WITHIN:
+        problems.append(Problem(file, raw.line_of("within"), f"topic.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
+        within = "section"
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
+    return {"topic_words": tuple(words), "topic_within": within, "topic_re": pattern,
+            "topic_min": _whole(raw, "min", 1, 1, 100, "topic", file, label, problems)}
 
 
 def _parse_examples(entry: LineDict, file: str, label: str, problems: list[Problem]) -> list[Example]:
@@ -505,130 +593,3 @@ def _sorted(problems: list[Problem], files=()) -> list[Problem]:
     for p in problems:
         rank.setdefault(p.file, len(rank))
     return sorted(problems, key=lambda p: (rank[p.file], p.line))
-
-
-def check_rules(paths=None, *, default: bool = True, packs=(), units: Units | None = None) -> list[Problem]:
-    """Every problem in the rule files, example failures and runaway patterns included
-    (`gazette rules check`). Examples run for the rules of `paths` when given, else of
-    `packs` when given, else of every loaded rule."""
-    try:
-        ruleset, problems = _load(paths, default=default, packs=packs, units=units)
-    except DataFileError as exc:  # the units file itself
-        return list(exc.problems)
-    if ruleset is None:
-        return problems
-    # examples run for the files asked for: the paths, else the packs, else everything
-    asked = _groups(paths, False, (), []) if paths else _groups(None, False, packs, []) if packs else None
-    checked = None if asked is None else {str(f) for group in asked for f in group}
-    more: list[Problem] = []
-    for rule in ruleset.rules:
-        if checked is not None and rule.file not in checked:
-            continue
-        more.extend(probe_patterns(rule))
-        more.extend(run_examples(ruleset, rule))
-    return _sorted(problems + more, ruleset.sources)
-
-
-#: the characters runaway patterns are probed with, each repeated over a long sentence
-_PROBE_CHARS = ("1", "一", "a", " ", "，", "万", "年", SENTINEL, "1" + SENTINEL)
-_PROBE_LENGTH = 1000
-
-def _probes(rule: Rule):
-    """Long monotonous sentences, each ending in a character that breaks the run and then
-    a quantity: the input that makes nested repeats backtrack."""
-    starts = ("", *rule.keywords[:2])
-    for c in (*_PROBE_CHARS, *rule.keywords[:2]):
-        body = c * (_PROBE_LENGTH // len(c))
-        for start in starts:
-            for end in ("", "x", "。", "x" + SENTINEL, "。" + SENTINEL, "，" + (rule.keywords[0] if rule.keywords else "") + SENTINEL):
-                yield start + body + end
-
-
-def probe_patterns(rule: Rule) -> list[Problem]:
-    r"""Run each pattern of a rule on long monotonous sentences (the input that makes nested
-    repeats such as (\d+)+ backtrack without end); one Problem per pattern that hits the
-    time limit. Such a pattern would be skipped, with a warning, on real text like it."""
-    out: list[Problem] = []
-    for i, pattern in enumerate(rule.patterns, 1):
-        for probe in _probes(rule):
-            try:
-                for _ in pattern.finditer(probe, overlapped=True, timeout=PATTERN_TIMEOUT):
-                    pass
-            except TimeoutError:
-                shown = probe[:4] + "…" + probe[-3:]
-                line = rule.pattern_lines[i - 1] if i <= len(rule.pattern_lines) else rule.line
-                out.append(Problem(rule.file, line,
-                                   f"pattern {i} is too slow: over {PATTERN_TIMEOUT}s on a {len(probe)}-character "
-                                   f"sentence {shown.replace(SENTINEL, '{Q}')!r}; nested repeats such as (\\d+)+ "
-                                   f"backtrack without end (write \\d+ once); on such text the rule is skipped", rule.id))
-                break
-    return out
-
-
-def run_examples(ruleset: RuleSet, rule: Rule) -> list[Problem]:
-    """Run a rule's examples against the rule alone; one Problem per failing example."""
-    from .extraction import extract_text  # late import: extraction uses this module
-
-    sub = ruleset.subset(rule)
-    metric = ruleset.metrics.get(rule.metric)
-    unit = (metric.unit if metric else None) or rule.unit
-    out: list[Problem] = []
-    for ex in rule.examples:
-        timeouts: list[str] = []
-        records = [r for r in extract_text(ex.text, ruleset=sub, reflow=False, warn=timeouts.append)
-                   if r.get("rule") == rule.id]
-        slow = f" (a pattern hit the time limit)" if timeouts else ""
-        if ex.expect is None:
-            if records:
-                got = ", ".join(_describe(r) for r in records)
-                out.append(Problem(rule.file, ex.line, f"counterexample {ex.text!r} must not match, got {got}", rule.id))
-            continue
-        if not any(_agrees(r, ex.expect) for r in records):
-            want = _describe({"unit": unit, **ex.expect}, explicit=True)
-            got = ", ".join(_describe(r) for r in records) or "no match"
-            out.append(Problem(rule.file, ex.line, f"example {ex.text!r}: expected {want}, got {got}{slow}", rule.id))
-    return out
-
-
-def _agrees(record: dict, expect: dict) -> bool:
-    for key, want in expect.items():
-        got = record.get(key)
-        if key in ("value", "min", "max"):
-            if want is None or got is None:
-                if want is not None or got is not None:
-                    return False
-                continue
-            try:
-                if abs(float(got) - float(want)) > 1e-6 * max(1.0, abs(float(want))):
-                    return False
-            except (TypeError, ValueError):
-                return False
-        elif got != want:
-            return False
-    return True
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e18:
-        return str(int(v))
-    return str(v)
-
-
-def _describe(d: dict, explicit: bool = False) -> str:
-    """A record or an expectation as an analyst reads it: 600000000 元 (over)."""
-    parts = []
-    if d.get("value") is not None:
-        parts.append(_fmt(d["value"]))
-    lo, hi = d.get("min"), d.get("max")
-    bounds_say_more = (lo is not None or hi is not None) and not (
-        d.get("value") is not None and lo in (None, d["value"]) and hi in (None, d["value"]))
-    if bounds_say_more:
-        rng = f"{_fmt(d['min']) if d.get('min') is not None else ''}–{_fmt(d['max']) if d.get('max') is not None else ''}"
-        parts.append(rng if d.get("value") is None else f"[{rng}]")
-    if d.get("unit"):
-        parts.append(str(d["unit"]))
-    if d.get("qualifier"):
-        parts.append(f"({d['qualifier']})")
-    elif explicit and "qualifier" in d:
-        parts.append("(no qualifier)")
-    return " ".join(parts) or "nothing"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gazette_cli import check_rules, extract_text, load_rules
-from gazette_cli.rules import Rule, _agrees, available_packs, run_examples
+from gazette_cli.checking import _agrees, run_examples
+from gazette_cli.rules import Rule, available_packs
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = load_rules()

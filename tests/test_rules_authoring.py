@@ -38,7 +38,7 @@ BROKEN = [
         "r.yaml:4: r1: missing field 'keywords'",
         "r.yaml:6: r1: unknown field 'keyword'; did you mean 'keywords'?",
         "r.yaml:7: r1: unknown field 'colour' (allowed: after, before, counterexamples, description, examples, "
-        "exclude, id, keywords, metric, not_after, patterns, priority, unit)"]),
+        "exclude, id, keywords, metric, not_after, patterns, priority, scope, topic, unit)"]),
     ("unknown top-level and metric field", "metric:\n  m: {unit: 元, descripton: x}\n", [
         "r.yaml:1: top-level unknown field 'metric'; did you mean 'metrics'?"]),
     ("unknown metric field", "metrics:\n  m: {unit: 元, descripton: x}\n", [

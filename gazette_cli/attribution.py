@@ -1,0 +1,436 @@
+"""Attribution: which rule (and so which metric) claims each quantity of a text.
+
+The stage between the scan (``quantities``) and the records (``extraction``). It talks to
+the loaded ``RuleSet`` only: every way a rule can claim a quantity is a field of the rule
+(documented in rules/README.md), never a case written here for one kind of sentence.
+
+A rule claims a quantity in its unit in one of four ways, tried in this order of strength:
+
+``near``     one of its keywords stands within ``before``/``after`` characters of the
+             quantity in the same clause, with none of its ``exclude`` words between;
+``pattern``  one of its regex ``patterns`` matches the sentence with ``{Q}`` on it;
+``scope``    one of its keywords governs a list the quantity stands in
+             (防沙治沙共完成人工造林120万亩、封山育林80万亩、工程固沙10万亩): the list runs on over
+             ，、；： and 其中 to the end of the sentence, and ends early at an ``exclude`` word, a
+             ``scope.stop`` word or a keyword of another metric;
+``topic``    no other claim, and the section the quantity stands in is about the rule's
+             subject (its ``topic.words`` occur there): 云杉 300万株 under 二、育苗情况.
+
+When several rules claim one quantity the winner has the higher ``priority``, then the
+stronger way (near and pattern before scope before topic), then the closer match, then
+file order. The cost follows the quantities found and the sentences that hold them, not
+the number of rules times the length of the text.
+"""
+from __future__ import annotations
+
+import re
+import warnings as _warnings
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from .quantities import Quantity
+from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
+
+#: what ends a sentence for the near test and the record's context
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+#: what ends the sentence a list may run through: ；and ： do not
+_PERIOD_END = re.compile(r"[。！？!?\n]")
+#: the ways of claiming, strongest first (the rank in the precedence)
+HOW_RANK = {"near": 0, "pattern": 0, "scope": 1, "topic": 2}
+
+
+class RuleTimeoutWarning(UserWarning):
+    """A rule's pattern hit its time limit on a sentence and was skipped there."""
+
+
+@dataclass
+class Claim:
+    """One rule's claim on one quantity: how it was made, from which keyword, how close."""
+
+    rule: Rule
+    distance: int
+    how: str = "near"
+    keyword: str | None = None
+
+    def key(self):
+        return (-self.rule.priority, HOW_RANK[self.how], self.distance, self.rule.order)
+
+    def reason(self) -> str:
+        """As `explain` shows it: ``near 造林 (1)``, ``scope 防沙治沙 (23)``, ``pattern (14)``."""
+        word = f" {self.keyword}" if self.keyword else ""
+        return f"{self.how}{word} ({self.distance})"
+
+
+class Sentences:
+    """Sentence ends of one text, found once; bounds looked up by bisection."""
+
+    def __init__(self, text: str, ends: re.Pattern = _SENTENCE_END):
+        self.text = text
+        self.ends = [m.start() for m in ends.finditer(text)]
+
+    def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+        """The sentence around text[start:end]: after the previous sentence end, up to and
+        including the next (a line break is not included); at most `limit` characters
+        each way."""
+        ends = self.ends
+        k = bisect_left(ends, start)
+        lo = ends[k - 1] + 1 if k else 0
+        lo = max(lo, start - limit, 0)
+        k = bisect_left(ends, end)
+        n = len(self.text)
+        if k < len(ends) and ends[k] < end + limit:
+            hi = ends[k]
+            if self.text[hi] != "\n":
+                hi += 1
+        else:
+            hi = min(n, end + limit)
+        return lo, hi
+
+
+class _Sections:
+    """The sections of a text for topic evidence: a heading line (short, no sentence
+    punctuation inside or at its end) opens a section that runs to the next heading."""
+
+    _HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;！？!?，,]{2,40}?)[ \t\u3000]*$", re.M)
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + [m.start() for m in self._HEADING.finditer(text) if _is_heading(m.group(1))]
+        self.paragraph_ends = [m.start() for m in re.finditer(r"\n", text)]
+        self._topic: dict[tuple, bool] = {}
+
+    def bounds(self, pos: int, within: str) -> tuple[int, int]:
+        if within == "document":
+            return 0, len(self.text)
+        if within == "paragraph":
+            ends = self.paragraph_ends
+            k = bisect_left(ends, pos)
+            return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else len(self.text))
+        k = bisect_right(self.starts, pos) - 1
+        hi = self.starts[k + 1] if k + 1 < len(self.starts) else len(self.text)
+        return self.starts[k], hi
+
+    def about(self, rule: Rule, pos: int) -> str | None:
+        """The first topic word of the rule in the section around `pos` when the section
+        holds at least ``topic.min`` of them, else None (cached per section and rule)."""
+        lo, hi = self.bounds(pos, rule.topic_within)
+        key = (rule.id, lo)
+        if key not in self._topic:
+            found = rule.topic_re.findall(self.text, lo, hi)
+            self._topic[key] = found[0] if len(found) >= rule.topic_min else None
+        return self._topic[key]
+
+
+_ENUMERATOR = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]")
+
+
+def _is_heading(line: str) -> bool:
+    """A line that reads as a title: after its number (二、 (3) 1.) no digit and no colon,
+    so that a table row (`云杉 300万株`) or a breakdown (`城区:420亩`) is not one."""
+    rest = _ENUMERATOR.sub("", line)
+    return not re.search(r"[\d:：]", rest)
+
+
+def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate=None,
+              sentences: Sentences | None = None) -> list[list[Claim]]:
+    """For each quantity, every rule that claims it (best first)."""
+    claims: list[list[Claim]] = [[] for _ in qs]
+    if not ruleset.rules or not qs:
+        return claims
+    sentences = sentences or Sentences(text)
+    if ruleset.by_keyword:
+        _near_and_patterns(text, qs, ruleset, sentences, claims, warn, locate)
+        if ruleset.scoped:
+            _scopes(text, qs, ruleset, claims)
+    if ruleset.topical:
+        _topics(text, qs, ruleset, claims)
+    for c in claims:
+        c.sort(key=Claim.key)
+    return claims
+
+
+def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims, warn, locate) -> None:
+    """Rules are tried only on sentences that hold a quantity in a unit some rule takes,
+    and only the rules whose keywords occur there."""
+    timed_out: set[str] = set()
+    i, n = 0, len(qs)
+    while i < n:
+        if not ruleset.takes_unit(qs[i].unit):
+            i += 1
+            continue
+        lo, hi = sentences.bounds(qs[i].text_start, qs[i].end)
+        j = i + 1
+        while j < n and qs[j].start < hi:
+            j += 1
+        group = range(i, j)
+        i = j
+        hits = ruleset.keyword_hits(text, lo, hi)
+        if not hits:
+            continue
+        masked: dict[str, tuple] = {}
+        for rule in _candidates(ruleset, hits):
+            if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
+                continue
+            fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
+            if not fits:
+                continue
+            if rule.patterns:
+                if rule.unit not in masked:
+                    masked[rule.unit] = _mask(text, lo, hi, qs, fits)
+                if not _pattern_claims(rule, *masked[rule.unit], fits, claims):
+                    timed_out.add(rule.id)
+                    at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
+                    _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
+                                f"on the sentence at {at}; rule skipped for the rest of the text")
+                continue
+            mine = own_hits(text, rule, hits)
+            for k in fits:
+                found = _proximity(text, qs[k], rule, mine)
+                if found is not None:
+                    _add(claims[k], Claim(rule, found[0], "near", found[1]))
+
+
+def _candidates(ruleset: RuleSet, hits) -> list[Rule]:
+    """The rules with a keyword among `hits`, in file order."""
+    found: dict[str, Rule] = {}
+    for _, _, word in hits:
+        for r in ruleset.by_keyword.get(word, ()):
+            found.setdefault(r.id, r)
+    return sorted(found.values(), key=lambda r: r.order)
+
+
+def own_hits(text: str, rule: Rule, hits):
+    """The hits of `rule`'s keywords, less those cancelled by a `not_after` word."""
+    return [h for h in hits if h[2] in rule.keywords
+            and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))]
+
+
+def _pattern_claims(rule: Rule, sentence: str, where: dict[int, int], fits: list[int],
+                    claims: list[list[Claim]]) -> bool:
+    """Run a rule's patterns on a masked sentence and record what {Q} lands on; False when a
+    pattern hits the time limit (the rest of its patterns are not run)."""
+    for pattern in rule.patterns:
+        try:
+            for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                k = where.get(m.start("Q"))
+                if k is not None and k in fits:
+                    _add(claims[k], Claim(rule, len(m.group()) - 1, "pattern"))
+        except TimeoutError:
+            return False
+    return True
+
+
+def _warn(warn, msg: str) -> None:
+    if warn:
+        warn(msg)
+    else:
+        _warnings.warn(msg, RuleTimeoutWarning, stacklevel=4)
+
+
+def _add(claims: list[Claim], new: Claim) -> None:
+    """Keep one claim per rule: the strongest way, then the closest."""
+    for i, c in enumerate(claims):
+        if c.rule is new.rule:
+            if (HOW_RANK[new.how], new.distance) < (HOW_RANK[c.how], c.distance):
+                claims[i] = new
+            return
+    claims.append(new)
+
+
+def _mask(text: str, lo: int, hi: int, qs: list[Quantity], group) -> tuple[str, dict[int, int]]:
+    """The sentence with each quantity of `group` (those in the rule's unit) replaced by
+    SENTINEL; masked offset → quantity index. Other quantities stay as written."""
+    parts, where, pos, cur = [], {}, lo, 0
+    for k in group:
+        q = qs[k]
+        if q.text_start < pos:
+            continue
+        parts.append(text[pos:q.text_start])
+        cur += q.text_start - pos
+        where[cur] = k
+        parts.append(SENTINEL)
+        cur += 1
+        pos = q.end
+    parts.append(text[pos:hi])
+    return "".join(parts), where
+
+
+_CLAUSE_CHARS = "，,。；;！？!?：:\n、"
+_BLOCKERS: dict[tuple, re.Pattern] = {}
+
+
+def _blocker(words: tuple[str, ...], chars: str = _CLAUSE_CHARS) -> re.Pattern:
+    """One pattern for what may not stand between keyword and quantity: one of `chars` or
+    one of the words (the longest first)."""
+    key = (words, chars)
+    p = _BLOCKERS.get(key)
+    if p is None:
+        alts = ([f"[{re.escape(chars)}]"] if chars else []) + [re.escape(x) for x in sorted(words, key=len, reverse=True)]
+        p = _BLOCKERS[key] = re.compile("|".join(alts) or "(?!)")
+    return p
+
+
+def _gap(q: Quantity, start: int, end: int) -> tuple[int, int, str] | None:
+    """(lo, hi, side) of the text between a keyword at [start, end) and the quantity."""
+    if end <= q.text_start:
+        return end, q.text_start, "before"
+    if start >= q.end:
+        return q.end, start, "after"
+    return None
+
+
+def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | None:
+    """(characters between, keyword) of the nearest keyword of `rule` within its reach
+    (before or after, same clause, no excluded word between), or None."""
+    best = None
+    blocked = _blocker(rule.exclude).search
+    for start, end, word in hits:
+        gap = _gap(q, start, end)
+        if gap is None:
+            continue
+        lo, hi, side = gap
+        if hi - lo > (rule.before if side == "before" else rule.after):
+            continue
+        if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
+            best = (hi - lo, word)
+    return best
+
+
+# ---- scope: a keyword governs the list that follows it (or the one that ends at it) ----
+
+#: a list that ends at its keyword (…、丙镇600亩等5个乡镇完成造林) runs back over 、 only
+_BACK_BREAKS = "，,。；;！？!?：:\n"
+
+
+def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
+    periods = Sentences(text, _PERIOD_END)
+    i, n = 0, len(qs)
+    while i < n:
+        if not ruleset.scope_takes_unit(qs[i].unit):
+            i += 1
+            continue
+        lo, hi = periods.bounds(qs[i].text_start, qs[i].end, limit=600)
+        j = i + 1
+        while j < n and qs[j].start < hi:
+            j += 1
+        group = range(i, j)
+        i = j
+        hits = ruleset.keyword_hits(text, lo, hi)
+        if not hits:
+            continue
+        for rule in _candidates(ruleset, hits):
+            if not rule.scope_after and not rule.scope_before:
+                continue
+            fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
+            if not fits:
+                continue
+            mine = own_hits(text, rule, hits)
+            stops = ruleset.stops_for(rule, hits)
+            for k in fits:
+                found = scope_of(text, qs[k], rule, mine, stops)[0]
+                if found is not None:
+                    _add(claims[k], Claim(rule, found[0], "scope", found[1]))
+
+
+def scope_of(text: str, q: Quantity, rule: Rule, mine, stops) -> tuple[tuple[int, str] | None, str | None]:
+    """((distance, keyword) of the nearest keyword whose list reaches `q`, or None;
+    what ended the nearest list that did not reach it, for `explain`)."""
+    best, why = None, None
+    end_words = _blocker(rule.exclude + rule.scope_stop, "")
+    for start, end, word in mine:
+        gap = _gap(q, start, end)
+        if gap is None:
+            continue
+        lo, hi, side = gap
+        reach = rule.scope_after if side == "before" else rule.scope_before
+        if hi - lo > reach:
+            if reach and why is None:
+                why = f"too far for its scope: {hi - lo} > scope.{'after' if side == 'before' else 'before'} {reach}"
+            continue
+        stop = _blocker((), _BACK_BREAKS).search(text, lo, hi) if side == "after" else None
+        stop = stop or end_words.search(text, lo, hi)
+        other = next((w for s, e, w in stops if lo <= s and e <= hi), None)
+        if stop is None and other is None:
+            if best is None or hi - lo < best[0]:
+                best = (hi - lo, word)
+        elif why is None:
+            why = f"scope of {word} ended at {other or stop.group()!r}"
+    return best, why
+
+
+# ---- topic: the section is about the rule's subject ----
+
+def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
+    sections = None
+    clauses = None
+    for k, q in enumerate(qs):
+        if claims[k] or not ruleset.topic_takes_unit(q.unit):
+            continue
+        if sections is None:
+            sections = _Sections(text)
+            clauses = Sentences(text, re.compile(f"[{re.escape(_CLAUSE_CHARS)}]"))
+        for rule in ruleset.topical:
+            if not ruleset.unit_fits(rule, q.unit):
+                continue
+            word = sections.about(rule, q.start)
+            if word is None:
+                continue
+            lo, hi = clauses.bounds(q.text_start, q.end, limit=40)
+            if rule.exclude and _blocker(rule.exclude, "").search(text, lo, hi):
+                continue
+            _add(claims[k], Claim(rule, q.start - sections.bounds(q.start, rule.topic_within)[0], "topic", word))
+
+
+# ---- why not: what kept each rule from an unclaimed quantity ----
+
+def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> list[str]:
+    """For an unclaimed quantity, one line per rule that takes its unit: the nearest
+    keyword of the rule and what stopped it (`explain`)."""
+    out = []
+    lo, hi = sentences.bounds(q.text_start, q.end)
+    hits = ruleset.keyword_hits(text, lo, hi)
+    plo, phi = Sentences(text, _PERIOD_END).bounds(q.text_start, q.end, limit=600)
+    period_hits = ruleset.keyword_hits(text, plo, phi)
+    for rule in ruleset.rules:
+        if not ruleset.unit_fits(rule, q.unit):
+            continue
+        out.append(f"{rule.id}: {_diagnose(text, q, rule, ruleset, hits, period_hits)}")
+    return out
+
+
+def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits) -> str:
+    mine = own_hits(text, rule, hits)
+    if rule.patterns:
+        return f"no pattern matched (keyword {mine[0][2]} in the sentence)" if mine else "no keyword in the sentence"
+    reasons = []
+    near = _nearest(q, mine)
+    if near is not None:
+        start, end, word = near
+        lo, hi, side = _gap(q, start, end)
+        reach = rule.before if side == "before" else rule.after
+        if hi - lo > reach:
+            reasons.append(f"{word} too far: {hi - lo} > {side} {reach}")
+        else:
+            m = _blocker(rule.exclude).search(text, lo, hi)
+            what = m.group() if m else "?"
+            reasons.append(f"{word} blocked by {what!r}" if what not in _CLAUSE_CHARS
+                           else f"{word} in another clause ({what!r} between)")
+    if rule.scope_after or rule.scope_before:
+        why = scope_of(text, q, rule, own_hits(text, rule, period_hits), ruleset.stops_for(rule, period_hits))[1]
+        if why:
+            reasons.append(why)
+    if rule.topic_words:
+        reasons.append(f"the section is not about {'/'.join(rule.topic_words[:3])}…"
+                       if not reasons else "topic evidence only counts for quantities no keyword reaches")
+    if not reasons:
+        return "no keyword in the sentence"
+    return "; ".join(reasons)
+
+
+def _nearest(q: Quantity, hits):
+    best, dist = None, None
+    for h in hits:
+        gap = _gap(q, h[0], h[1])
+        if gap is not None and (dist is None or gap[1] - gap[0] < dist):
+            best, dist = h, gap[1] - gap[0]
+    return best
