@@ -134,11 +134,7 @@ class RuleSet:
         self._keyword_re = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
         self._compatible: dict[tuple[str, str], bool] = {}
         self._takes: dict[tuple, bool] = {}
-        #: the metrics each keyword signals: a keyword of another metric ends a rule's scope
-        self.metrics_of: dict[str, set[str]] = {}
-        for r in rules:
-            for k in r.keywords:
-                self.metrics_of.setdefault(k, set()).add(r.metric)
+        self._stops: dict[str, frozenset[str]] = {}
         self.scoped = [r for r in rules if r.scope_after or r.scope_before]
         self.topical = [r for r in rules if r.topic_words]
 
@@ -173,8 +169,15 @@ class RuleSet:
         return self.takes_unit(unit, "topical")
 
     def stops_for(self, rule: Rule, hits) -> list[tuple[int, int, str]]:
-        """The hits that end `rule`'s lists: keywords of another metric that are not its own."""
-        return [h for h in hits if h[2] not in rule.keywords and self.metrics_of.get(h[2], {rule.metric}) - {rule.metric}]
+        """The hits that end `rule`'s lists: keywords, not its own, of a rule for another
+        metric in a unit of the same kind (贷款 ends a list of areas only if some area
+        metric has it; 银行 of an interest-rate rule does not end a list of loans)."""
+        words = self._stops.get(rule.id)
+        if words is None:
+            words = self._stops[rule.id] = frozenset(
+                k for r in self.rules if r.metric != rule.metric and self.unit_fits(rule, r.unit)
+                for k in r.keywords if k not in rule.keywords)
+        return [h for h in hits if h[2] in words]
 
     def keyword_hits(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Every keyword occurrence in text[lo:hi] as (start, end, word), also one hidden

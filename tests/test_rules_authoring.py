@@ -210,7 +210,7 @@ def test_a_user_directory_overrides_a_default_rule(in_tmp):
     rule = next(r for r in mine.rules if r.id == "loan_amount.near")
     assert (rule.file, rule.line, rule.keywords) == ("mine/loans.yaml", 2, ("信贷投放",))
     assert check_rules([Path("mine")]) == []
-    for text, default_value, mine_value in [("让我顺利拿到 350 万元贷款", 3500000, None),
+    for text, default_value, mine_value in [("让我顺利拿到贷款 350 万元", 3500000, None),
                                             ("信贷投放350万元", 3500000, 3500000)]:
         got = {ruleset: [r["value"] for r in extract_text(text, ruleset=rs) if r["rule"] == "loan_amount.near"]
                for ruleset, rs in (("default", default), ("mine", mine))}
@@ -221,14 +221,20 @@ def test_a_user_rule_overrides_a_default_rule_from_the_command_line(in_tmp):
     write("mine/loans.yaml", OVERRIDE)
 
     def loans(*args):
-        r = runner.invoke(app, ["extract", str(SAMPLE), "-f", "jsonl", *args])
+        """(line, the winning rule, every rule that claimed) of each loan amount."""
+        r = runner.invoke(app, ["explain", str(SAMPLE), "-f", "jsonl", *args])
         assert r.exit_code == 0, r.output
-        return [(x["line"], x["rule"]) for x in map(json.loads, r.stdout.splitlines()) if x["metric"] == "loan_amount"]
+        return [(x["line"], x["rule"], {x["rule"], *x["also_matched"]}) for x in map(json.loads, r.stdout.splitlines())
+                if x["metric"] == "loan_amount"]
 
-    assert loans() == [(351, "loan_amount.near"), (361, "loan_amount.near"), (390, "loan_amount.near"),
-                       (393, "loan_amount.near"), (413, "loan_amount.near"), (427, "loan_amount.count_then_total")]
-    # the sample never says 信贷投放: with the default rule replaced, only the pattern rule is left
-    assert loans("--rules", "mine") == [(427, "loan_amount.count_then_total")]
+    near, head = "loan_amount.near", "loan_amount.amount_then_loan"
+    assert loans() == [(351, head, {head, near}), (361, head, {head, near}), (390, head, {head, near}),
+                       (393, head, {head, near}), (413, head, {head, near}),
+                       (427, "loan_amount.count_then_total", {"loan_amount.count_then_total"})]
+    # the sample never says 信贷投放: with the default near rule replaced, only the pattern rules are left
+    assert loans("--rules", "mine") == [(351, head, {head}), (361, head, {head}), (390, head, {head}),
+                                        (393, head, {head}), (413, head, {head}),
+                                        (427, "loan_amount.count_then_total", {"loan_amount.count_then_total"})]
 
 
 def test_no_default_rules_uses_only_the_users(in_tmp):
