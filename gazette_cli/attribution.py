@@ -31,12 +31,15 @@ from dataclasses import dataclass
 from .quantities import Quantity
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 
+#: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
+#: quote/bracket and not before a digit (never the point of 9.97)
+_ASCII_STOP = r"(?<=[\u3400-\u9fff”’\"')）])\.(?!\d)"
 #: what ends a sentence for the near test and the record's context
-_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
+_SENTENCE_END = re.compile(rf"[。；;！？!?\n]|{_ASCII_STOP}")
 #: what ends the sentence a list may run through: ；and ： do not
-_PERIOD_END = re.compile(r"[。！？!?\n]")
+_PERIOD_END = re.compile(rf"[。！？!?\n]|{_ASCII_STOP}")
 #: the ways of claiming, strongest first (the rank in the precedence)
-HOW_RANK = {"near": 0, "pattern": 0, "scope": 1, "topic": 2}
+HOW_RANK = {"near": 0, "pattern": 0, "column": 1, "scope": 1, "topic": 2}
 
 
 class RuleTimeoutWarning(UserWarning):
@@ -95,11 +98,25 @@ class _Sections:
 
     def __init__(self, text: str):
         self.text = text
-        self.starts = [0] + [m.start() for m in self._HEADING.finditer(text) if _is_heading(m.group(1))]
+        headings = [m.start() for m in self._HEADING.finditer(text) if _is_heading(m.group(1))]
+        #: a text that opens with no heading has an untitled first section
+        self.titled = [True] * len(headings)
+        if not headings or headings[0] != 0:
+            headings.insert(0, 0)
+            self.titled.insert(0, False)
+        self.starts = headings
         self.paragraph_ends = [m.start() for m in re.finditer(r"\n", text)]
         self._topic: dict[tuple, bool] = {}
 
     def bounds(self, pos: int, within: str) -> tuple[int, int]:
+        """The section (or paragraph, document, or the section's heading line) around `pos`."""
+        if within == "heading":
+            k = bisect_right(self.starts, pos) - 1
+            if not self.titled[k]:
+                return 0, 0
+            start = self.starts[k]
+            end = self.text.find("\n", start)
+            return start, len(self.text) if end < 0 else end
         if within == "document":
             return 0, len(self.text)
         if within == "paragraph":
@@ -128,7 +145,7 @@ def _is_heading(line: str) -> bool:
     """A line that reads as a title: after its number (二、 (3) 1.) no digit and no colon,
     so that a table row (`云杉 300万株`) or a breakdown (`城区:420亩`) is not one."""
     rest = _ENUMERATOR.sub("", line)
-    return not re.search(r"[\d:：]", rest)
+    return not re.search(r"[\d:：]|[ \t\u3000]{2}", rest)
 
 
 def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate=None,
@@ -142,6 +159,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         _near_and_patterns(text, qs, ruleset, sentences, claims, warn, locate)
         if ruleset.scoped:
             _scopes(text, qs, ruleset, claims)
+    if ruleset.columned:
+        _columns(text, qs, ruleset, claims)
     if ruleset.topical:
         _topics(text, qs, ruleset, claims)
     for c in claims:
@@ -200,9 +219,18 @@ def _candidates(ruleset: RuleSet, hits) -> list[Rule]:
 
 
 def own_hits(text: str, rule: Rule, hits):
-    """The hits of `rule`'s keywords, less those cancelled by a `not_after` word."""
+    """The hits of `rule`'s keywords, less those cancelled by a `not_after` word before
+    them (不良贷款) or a `not_before` word after them (贷款贴息)."""
     return [h for h in hits if h[2] in rule.keywords
-            and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))]
+            and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))
+            and not (rule.not_before and _followed_by(text, h[1], rule.not_before))]
+
+
+def _followed_by(text: str, pos: int, words) -> bool:
+    """Does one of `words` start at `pos`, perhaps after a closing quote (“人才贷”风险金)?"""
+    if pos < len(text) and text[pos] in "”’\"'」』":
+        pos += 1
+    return text.startswith(words, pos)
 
 
 def _pattern_claims(rule: Rule, sentence: str, where: dict[int, int], fits: list[int],
@@ -336,7 +364,9 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops) -> tuple[tuple[int
     """((distance, keyword) of the nearest keyword whose list reaches `q`, or None;
     what ended the nearest list that did not reach it, for `explain`)."""
     best, why = None, None
-    end_words = _blocker(rule.exclude + rule.scope_stop, "")
+    # an excluded word ends the list, unless scope.skip names it: then it keeps out only
+    # the quantity of its own clause (…6.7亿元，同比增长14.6%，新发放2.4亿元)
+    end_words = _blocker(tuple(w for w in rule.exclude + rule.scope_stop if w not in rule.scope_skip), "")
     for start, end, word in mine:
         gap = _gap(q, start, end)
         if gap is None:
@@ -350,25 +380,113 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops) -> tuple[tuple[int
         stop = _blocker((), _BACK_BREAKS).search(text, lo, hi) if side == "after" else None
         stop = stop or end_words.search(text, lo, hi)
         other = next((w for s, e, w in stops if lo <= s and e <= hi), None)
-        if stop is None and other is None:
-            if best is None or hi - lo < best[0]:
-                best = (hi - lo, word)
-        elif why is None:
-            why = f"scope of {word} ended at {other or stop.group()!r}"
+        if stop is not None or other is not None:
+            why = why or f"scope of {word} ended at {other or stop.group()!r}"
+            continue
+        skip = _skipped(text, lo, q.text_start, rule.scope_skip) if side == "before" else None
+        if skip:
+            why = why or f"in the scope of {word}, but {skip!r} stands in its clause (scope.skip)"
+            continue
+        if best is None or hi - lo < best[0]:
+            best = (hi - lo, word)
     return best, why
+
+
+_CLAUSE_BREAK = re.compile(r"[，,；;、：:（(]")
+
+
+def _skipped(text: str, lo: int, hi: int, words) -> str | None:
+    """The first of `words` in the clause that ends at `hi` (not before `lo`), or None."""
+    if not words:
+        return None
+    start = lo
+    for m in _CLAUSE_BREAK.finditer(text, lo, hi):
+        start = m.end()
+    m = _blocker(words, "").search(text, start, hi)
+    return m.group() if m else None
+
+
+# ---- columns: a keyword heads the table column a quantity stands in ----
+
+class _Tables:
+    """Tables flattened to lines: a header line of labels, then rows with as many cells,
+    cells parted by two or more spaces or a tab. A cell's header is the label above it."""
+
+    _CELL = re.compile(r"[^ \t\u3000\n]+(?:[ \u3000][^ \t\u3000\n]+)*")
+
+    def __init__(self, text: str):
+        self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
+        self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
+        self.line_starts: list[int] = []
+        pos, n = 0, len(text)
+        block: list[tuple[int, list]] = []
+        while pos <= n:
+            end = text.find("\n", pos)
+            end = n if end < 0 else end
+            cells = [m.span() for m in self._CELL.finditer(text, pos, end)]
+            if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
+                block.append((pos, cells))
+            else:
+                self._take(text, block)
+                block = [(pos, cells)] if len(cells) >= 2 else []
+            pos = end + 1
+        self._take(text, block)
+
+    def _take(self, text: str, block) -> None:
+        if len(block) < 2:
+            return
+        head_start, head = block[0]
+        if any(c.isdigit() for c in text[head_start:head[-1][1]]):
+            return
+        for start, cells in block[1:]:
+            self.header[start] = head
+            self.cells[start] = cells
+            self.line_starts.append(start)
+
+    def header_cell(self, pos: int) -> tuple[int, int] | None:
+        k = bisect_right(self.line_starts, pos) - 1
+        if k < 0:
+            return None
+        start = self.line_starts[k]
+        for i, (lo, hi) in enumerate(self.cells[start]):
+            if lo <= pos < hi:
+                return self.header[start][i]
+        return None
+
+
+def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
+    if "  " not in text and "\t" not in text and "\u3000" not in text:
+        return
+    tables = None
+    for k, q in enumerate(qs):
+        if not ruleset.takes_unit(q.unit, "columned"):
+            continue
+        tables = tables or _Tables(text)
+        cell = tables.header_cell(q.start)
+        if cell is None:
+            continue
+        hits = ruleset.keyword_hits(text, *cell)
+        for rule in ruleset.columned:
+            if not ruleset.unit_fits(rule, q.unit):
+                continue
+            mine = own_hits(text, rule, hits)
+            if mine and not _blocker(rule.exclude, "").search(text, *cell):
+                _add(claims[k], Claim(rule, 0, "column", mine[0][2]))
 
 
 # ---- topic: the section is about the rule's subject ----
 
 def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    sections = None
-    clauses = None
+    sections = clauses = tables = None
     for k, q in enumerate(qs):
         if claims[k] or not ruleset.topic_takes_unit(q.unit):
             continue
         if sections is None:
             sections = _Sections(text)
             clauses = Sentences(text, re.compile(f"[{re.escape(_CLAUSE_CHARS)}]"))
+            tables = _Tables(text) if "  " in text or "\t" in text else None
+        if tables is not None and tables.header_cell(q.start) is not None:
+            continue  # a table cell: its column header says what it is
         for rule in ruleset.topical:
             if not ruleset.unit_fits(rule, q.unit):
                 continue

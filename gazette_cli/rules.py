@@ -31,10 +31,10 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "scope", "topic", "priority", "description", "examples", "counterexamples"}
-SCOPE_FIELDS = {"after", "before", "stop"}
+               "not_before", "scope", "columns", "topic", "priority", "description", "examples", "counterexamples"}
+SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min"}
-TOPIC_WITHIN = ("section", "paragraph", "document")
+TOPIC_WITHIN = ("section", "heading", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
 SENTINEL = "\ue000"
@@ -74,9 +74,12 @@ class Rule:
     after: int = DEFAULT_AFTER
     exclude: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
     scope_before: int = 0                # …and back before it (a list that ends at the keyword)
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
+    scope_skip: tuple[str, ...] = ()     # words that keep their clause's quantity out of a list
+    columns: bool = False                # a keyword in a table's column header claims the column
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
     topic_within: str = "section"
     topic_min: int = 1
@@ -137,6 +140,7 @@ class RuleSet:
         self._stops: dict[str, frozenset[str]] = {}
         self.scoped = [r for r in rules if r.scope_after or r.scope_before]
         self.topical = [r for r in rules if r.topic_words]
+        self.columned = [r for r in rules if r.columns]
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -380,6 +384,14 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     elif any(len(w) > 4 for w in not_after):
         problems.append(Problem(file, entry.line_of("not_after"), "not_after words are at most 4 characters long", label))
         not_after = []
+    not_before = word_list(entry.get("not_before") or [])
+    if not_before is None:
+        problems.append(Problem(file, entry.line_of("not_before"), f"not_before must be a list of words, got {entry.get('not_before')!r}", label))
+        not_before = []
+    columns = entry.get("columns", False)
+    if not isinstance(columns, bool):
+        problems.append(Problem(file, entry.line_of("columns"), f"columns must be true or false, got {columns!r}", label))
+        columns = False
     ints = {}
     for key, default in (("before", DEFAULT_BEFORE), ("after", DEFAULT_AFTER), ("priority", 0)):
         v = entry.get(key, default)
@@ -406,7 +418,8 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
-                exclude=tuple(exclude), not_after=tuple(not_after), **scope, **topic,
+                exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
+                columns=columns, **scope, **topic,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
@@ -440,11 +453,12 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
         return {}
     out = {"scope_after": _whole(raw, "after", 0, 0, 400, "scope", file, label, problems),
            "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
-    stop = word_list(raw.get("stop") or [])
-    if stop is None:
-        problems.append(Problem(file, raw.line_of("stop"), f"scope.stop must be a list of words, got {raw.get('stop')!r}", label))
-        stop = []
-    out["scope_stop"] = tuple(stop)
+    for key in ("stop", "skip"):
+        words = word_list(raw.get(key) or [])
+        if words is None:
+            problems.append(Problem(file, raw.line_of(key), f"scope.{key} must be a list of words, got {raw.get(key)!r}", label))
+            words = []
+        out[f"scope_{key}"] = tuple(words)
     if not out["scope_after"] and not out["scope_before"]:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
     return out
