@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .quantities import Quantity
+from .reflow import table_cells
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 
 #: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
@@ -354,15 +355,32 @@ def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
                 continue
             mine = own_hits(text, rule, hits)
             stops = ruleset.stops_for(rule, hits)
+            back = _governing_back(text, mine, [qs[k] for k in fits])
             for k in fits:
-                found = scope_of(text, qs[k], rule, mine, stops)[0]
+                found = scope_of(text, qs[k], rule, mine, stops, back)[0]
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "scope", found[1]))
 
 
-def scope_of(text: str, q: Quantity, rule: Rule, mine, stops) -> tuple[tuple[int, str] | None, str | None]:
+_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n、]")
+
+
+def _governing_back(text: str, hits, fits: list[Quantity]) -> set:
+    """The hits that may govern a list before them: those with no quantity of their own
+    in the clause after them (…98%、群众满意率稳定在92%: 满意率 has its figure)."""
+    out = set()
+    for h in hits:
+        m = _CLAUSE_END.search(text, h[1])
+        end = m.start() if m else len(text)
+        if not any(h[1] <= q.text_start < end for q in fits):
+            out.add(h)
+    return out
+
+
+def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tuple[tuple[int, str] | None, str | None]:
     """((distance, keyword) of the nearest keyword whose list reaches `q`, or None;
-    what ended the nearest list that did not reach it, for `explain`)."""
+    what ended the nearest list that did not reach it, for `explain`). A list before its
+    keyword is governed only by a hit in `back` (all hits when None)."""
     best, why = None, None
     # an excluded word ends the list, unless scope.skip names it: then it keeps out only
     # the quantity of its own clause (…6.7亿元，同比增长14.6%，新发放2.4亿元)
@@ -372,6 +390,8 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops) -> tuple[tuple[int
         if gap is None:
             continue
         lo, hi, side = gap
+        if side == "after" and back is not None and (start, end, word) not in back:
+            continue
         reach = rule.scope_after if side == "before" else rule.scope_before
         if hi - lo > reach:
             if reach and why is None:
@@ -409,10 +429,8 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 # ---- columns: a keyword heads the table column a quantity stands in ----
 
 class _Tables:
-    """Tables flattened to lines: a header line of labels, then rows with as many cells,
-    cells parted by two or more spaces or a tab. A cell's header is the label above it."""
-
-    _CELL = re.compile(r"[^ \t\u3000\n]+(?:[ \u3000][^ \t\u3000\n]+)*")
+    """Tables flattened to lines: a header line of labels, then rows with as many cells
+    (``reflow.table_cells``: runs parted by spaces). A cell's header is the label above it."""
 
     def __init__(self, text: str):
         self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
@@ -423,7 +441,7 @@ class _Tables:
         while pos <= n:
             end = text.find("\n", pos)
             end = n if end < 0 else end
-            cells = [m.span() for m in self._CELL.finditer(text, pos, end)]
+            cells = table_cells(text, pos, end) if " " in text[pos:end] or "\t" in text[pos:end] else []
             if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
                 block.append((pos, cells))
             else:
@@ -455,7 +473,7 @@ class _Tables:
 
 
 def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    if "  " not in text and "\t" not in text and "\u3000" not in text:
+    if " " not in text and "\t" not in text and "\u3000" not in text:
         return
     tables = None
     for k, q in enumerate(qs):
@@ -484,7 +502,7 @@ def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
         if sections is None:
             sections = _Sections(text)
             clauses = Sentences(text, re.compile(f"[{re.escape(_CLAUSE_CHARS)}]"))
-            tables = _Tables(text) if "  " in text or "\t" in text else None
+            tables = _Tables(text) if " " in text or "\t" in text or "\u3000" in text else None
         if tables is not None and tables.header_cell(q.start) is not None:
             continue  # a table cell: its column header says what it is
         for rule in ruleset.topical:

@@ -1,16 +1,20 @@
 """Reflowing text: undo the hard wraps of text extracted from newspaper PDFs.
 
 A line break is removed where the sentence goes on (育苗总量达9.97\\n亿株 → 9.97亿株), also
-across the blank lines a column break leaves in mid-sentence (提出意见\\n\\n和建议). It is
-kept where a sentence ends, where the next line is indented, and after a short line that
-stands alone or opens a paragraph before a much longer line (a headline). Nothing is
-inserted: no space between CJK characters or digits.
+across the blank lines a column break leaves in mid-sentence (提出意见\\n\\n和建议) and
+across a line that holds only a page or chunk marker (0.2万\\n3、\\n亩). It is kept where
+a sentence ends (also at an ASCII full stop after a Chinese character), where the next
+line is indented or opens a numbered item (二、 （三） 4.), between two rows of a flattened
+table, and after a short line that stands alone or opens a paragraph before a much longer
+line (a headline). Widths count a Chinese character as two columns. Nothing is inserted:
+no space between CJK characters or digits.
 
 Every character of the reflowed text maps back to its offset in the original, and from
 there to a 1-based line and column: results always point into the file as it is on disk.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
@@ -51,9 +55,59 @@ class Flow:
 
 
 def _ends_sentence(s: str) -> bool:
-    """Does a stripped, non-empty line end its sentence (。, or 。” …)?"""
+    """Does a stripped, non-empty line end its sentence (。, or 。” …, or the ASCII full
+    stop a web copy puts after a Chinese character: 办结率100%. but not 9.)?"""
     last = s[-1]
+    if last == "." and len(s) > 1:
+        return not s[-2].isascii() or s[-2] in "%)\"'"
     return last in TERMINAL or (last in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL)
+
+
+def _width(s: str) -> int:
+    """Display width: a Chinese character is two columns, an ASCII one (UTF-8 gives 3 and
+    1 bytes: (bytes + characters) / 2, computed in C)."""
+    return (len(s.encode("utf-8", "surrogatepass")) + len(s)) // 2
+
+
+#: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap
+_ITEM = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))")
+#: a line that is only a page or chunk marker the extraction left: 3、 or — 12 — or - 12 -
+_MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def table_cells(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The cells of one line text[lo:hi] read as a flattened table row: runs parted by
+    spaces, a short unit after a figure kept in its cell (5420 亩, 1000 万元)."""
+    cells: list[tuple[int, int]] = []
+    for m in _TOKEN.finditer(text, lo, len(text) if hi is None else hi):
+        a, b = m.span()
+        if cells and len(m.group()) <= 3 and not m.group()[0].isascii() \
+                and not any(c.isdigit() for c in m.group()) and text[cells[-1][1] - 1].isdigit():
+            cells[-1] = (cells[-1][0], b)
+        else:
+            cells.append((a, b))
+    return cells
+
+
+def _row_cells(s: str) -> int:
+    """How many cells a line has if it reads as a flattened table row (three or more), else 0."""
+    n = len(table_cells(s))
+    return n if n >= 3 else 0
+
+
+def _table_pair(a: str, b: str) -> bool:
+    """Two lines of one table (header and row, or two rows): as many cells each, and the
+    second ends in a figure or a dash. Prose with a spaced number (获得最高 1000 万元的)
+    does not end in one."""
+    n = _row_cells(b)
+    if not n or _row_cells(a) != n:
+        return False
+    lo, hi = table_cells(b)[-1]
+    last = b[lo:hi]
+    return last[0].isdigit() or last[-1] in "%％—-－" or last[0] in "—-－+"
 
 
 def _indented(line: str) -> bool:
@@ -92,10 +146,12 @@ def reflow(text: str) -> Flow:
     para_max = 0          # widest line so far in the current paragraph
     seg_start = 0         # original offset where the current segment started
     add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
+    # lines that are only a page or chunk marker count as blank between two lines
+    marker = [bool(x) and len(x) <= 9 and _MARKER.fullmatch(x) is not None for x in stripped]
     i = 0
     while i < n:
         s = stripped[i]
-        if not s:
+        if not s or marker[i]:
             para_max = 0
             i += 1
             continue
@@ -103,18 +159,25 @@ def reflow(text: str) -> Flow:
             para_max = 0
             i += 1
             continue
-        width = len(s)
+        width = _width(s)
         j = i + 1
-        while j < n and not stripped[j]:
+        while j < n and (not stripped[j] or marker[j]):
             j += 1
         nxt = lines[j] if j < n else ""
-        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)):
+        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or _ITEM.match(stripped[j]) \
+                or _table_pair(s, stripped[j]) or (j + 1 < n and _table_pair(stripped[j], stripped[j + 1])):
             para_max = 0 if j > i + 1 else max(para_max, width)
             i += 1
             continue
-        if j == i + 1:
+        blank = any(not stripped[k] for k in range(i + 1, j))
+        if not blank and j > i + 1:
+            # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
+            nxt = stripped[j]
+            join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
+                or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+        elif j == i + 1:
             # a short first line before a longer one is a headline, not a wrap
-            join = para_max > 0 or width > HEADLINE_SHARE * len(stripped[j])
+            join = para_max > 0 or width > HEADLINE_SHARE * _width(stripped[j])
         elif para_max > 0:  # blank lines between: a column break only if this line was full
             join = width >= FULL_SHARE * para_max
         else:  # …or, after a paragraph's first line, if the text plainly goes on
