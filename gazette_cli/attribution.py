@@ -313,6 +313,7 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | No
     (before or after, same clause, no excluded word between), or None."""
     best = None
     blocked = _blocker(rule.exclude).search
+    tail = None
     for start, end, word in hits:
         gap = _gap(q, start, end)
         if gap is None:
@@ -321,6 +322,12 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | No
         if hi - lo > (rule.before if side == "before" else rule.after):
             continue
         if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
+            if side == "before":
+                # the noun the quantity sizes may say it is something else (约120万株缺口)
+                if tail is None:
+                    tail = _tail_excluded(text, q.end, rule.exclude, reach=8) or ""
+                if tail:
+                    continue
             best = (hi - lo, word)
     return best
 
@@ -363,6 +370,8 @@ def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
 
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n、]")
+#: where the noun phrase after a quantity ends: its clause, or a bracket that opens an aside
+_TAIL_END = re.compile(r"[，,。；;！？!?：:\n、（(]")
 
 
 def _governing_back(text: str, hits, fits: list[Quantity]) -> set:
@@ -407,12 +416,27 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tupl
         if skip:
             why = why or f"in the scope of {word}, but {skip!r} stands in its clause (scope.skip)"
             continue
+        tail = _tail_excluded(text, q.end, rule.exclude) if side == "before" else None
+        if tail:
+            why = why or f"in the scope of {word}, but {tail!r} follows it in its clause"
+            continue
         if best is None or hi - lo < best[0]:
             best = (hi - lo, word)
     return best, why
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;、：:（(]")
+
+
+def _tail_excluded(text: str, end: int, words, reach: int = 16) -> str | None:
+    """An excluded word in what follows a quantity up to its clause's end (the noun it
+    sizes: 2亿元应急转贷资金), or None."""
+    if not words:
+        return None
+    m = _TAIL_END.search(text, end, end + reach)
+    hi = m.start() if m else min(len(text), end + reach)
+    found = _blocker(words, "").search(text, end, hi)
+    return found.group() if found else None
 
 
 def _skipped(text: str, lo: int, hi: int, words) -> str | None:
@@ -442,6 +466,9 @@ class _Tables:
             end = text.find("\n", pos)
             end = n if end < 0 else end
             cells = table_cells(text, pos, end) if " " in text[pos:end] or "\t" in text[pos:end] else []
+            if block and len(cells) != len(block[0][1]):
+                raw = table_cells(text, pos, end, merge=False)   # a 单位 column: 5000 亩 is two cells
+                cells = raw if len(raw) == len(block[0][1]) else cells
             if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
                 block.append((pos, cells))
             else:
@@ -488,7 +515,9 @@ def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
             if not ruleset.unit_fits(rule, q.unit):
                 continue
             mine = own_hits(text, rule, hits)
-            if mine and not _blocker(rule.exclude, "").search(text, *cell):
+            row = text.rfind("\n", 0, q.start) + 1
+            blocked = _blocker(rule.exclude, "").search
+            if mine and not blocked(text, *cell) and not blocked(text, row, q.text_start):
                 _add(claims[k], Claim(rule, 0, "column", mine[0][2]))
 
 
@@ -548,9 +577,13 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
             reasons.append(f"{word} too far: {hi - lo} > {side} {reach}")
         else:
             m = _blocker(rule.exclude).search(text, lo, hi)
-            what = m.group() if m else "?"
-            reasons.append(f"{word} blocked by {what!r}" if what not in _CLAUSE_CHARS
-                           else f"{word} in another clause ({what!r} between)")
+            if m is None:
+                tail = _tail_excluded(text, q.end, rule.exclude, reach=8)
+                reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)")
+            elif m.group() in _CLAUSE_CHARS:
+                reasons.append(f"{word} in another clause ({m.group()!r} between)")
+            else:
+                reasons.append(f"{word} blocked by {m.group()!r}")
     if rule.scope_after or rule.scope_before:
         why = scope_of(text, q, rule, own_hits(text, rule, period_hits), ruleset.stops_for(rule, period_hits))[1]
         if why:

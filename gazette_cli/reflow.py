@@ -78,13 +78,14 @@ _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
 _TOKEN = re.compile(r"\S+")
 
 
-def table_cells(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+def table_cells(text: str, lo: int = 0, hi: int | None = None, merge: bool = True) -> list[tuple[int, int]]:
     """The cells of one line text[lo:hi] read as a flattened table row: runs parted by
-    spaces, a short unit after a figure kept in its cell (5420 亩, 1000 万元)."""
+    spaces, a short unit after a figure kept in its cell (5420 亩, 1000 万元) unless
+    `merge` is false (a table with a 单位 column)."""
     cells: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text, lo, len(text) if hi is None else hi):
         a, b = m.span()
-        if cells and len(m.group()) <= 3 and not m.group()[0].isascii() \
+        if merge and cells and len(m.group()) <= 3 and not m.group()[0].isascii() \
                 and not any(c.isdigit() for c in m.group()) and text[cells[-1][1] - 1].isdigit():
             cells[-1] = (cells[-1][0], b)
         else:
@@ -102,8 +103,9 @@ def _table_pair(a: str, b: str) -> bool:
     """Two lines of one table (header and row, or two rows): as many cells each, and the
     second ends in a figure or a dash. Prose with a spaced number (获得最高 1000 万元的)
     does not end in one."""
-    n = _row_cells(b)
-    if not n or _row_cells(a) != n:
+    raw_a, raw_b = len(a.split()), len(b.split())
+    merged_a = _row_cells(a)
+    if not ((raw_a >= 3 and raw_a == raw_b) or (merged_a and merged_a == _row_cells(b))):
         return False
     lo, hi = table_cells(b)[-1]
     last = b[lo:hi]
