@@ -143,8 +143,9 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(name, 0, "no such file")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 0, f"cannot read: {exc}")]
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters here, as a YAMLError
         node = loader.get_single_node()
         if node is None:
             return None, []
@@ -154,12 +155,17 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(name, exc.line, f"YAML: {exc.what}")]
     except yaml.MarkedYAMLError as exc:
         return None, [Problem(name, *_describe_yaml_error(exc, text))]
+    except yaml.reader.ReaderError as exc:  # a control character: its line, on one line
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(name, line, f"YAML syntax: the character U+{exc.character:04X} is not allowed "
+                                          "(a control character: delete it, or write it as \\x.. in a quoted text)")]
     except yaml.YAMLError as exc:
-        return None, [Problem(name, 0, f"YAML syntax: {exc}")]
+        return None, [Problem(name, 0, f"YAML syntax: {' '.join(str(exc).split())}")]
     except RecursionError:
         return None, [Problem(name, 0, "YAML: lists or mappings nested too deeply")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _HINTS = [

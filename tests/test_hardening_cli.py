@@ -469,6 +469,8 @@ HOSTILE_YAML = [
     ("recursive mapping", "a: &a {k: *a}\n", "contains itself"),
     ("nested too deeply", "k: " + "[" * 1500 + "]" * 1500 + "\n", "nested too deeply"),
     ("too big", "# " + "x" * MAX_BYTES + "\n", "too big"),
+    ("control character", "rules:\n  - id: a\x08b\n", ":2: YAML syntax: the character U+0008 is not allowed"),
+    ("NUL", "rules: []\n\x00\n", ":2: YAML syntax: the character U+0000 is not allowed"),
 ]
 
 
@@ -477,7 +479,7 @@ def test_hostile_yaml_is_one_problem(tmp_path, case, text, message):
     p = tmp_path / "r.yaml"
     p.write_text(text, encoding="utf-8")
     data, problems = load_yaml(p)
-    assert data is None and len(problems) == 1 and message in str(problems[0])
+    assert data is None and len(problems) == 1 and message in str(problems[0]) and "\n" not in str(problems[0])
     assert len(check_rules([p], default=False)) == 1
 
 
