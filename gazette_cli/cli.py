@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from . import __version__, export, output as outputs
-from .errors import DataFileError, GazetteError, InputError, Terminated
+from .errors import DataFileError, GazetteError, InputError
 from .extraction import explain as explain_file
 from .extraction import extract as extract_file
 from .extraction import quantities as quantities_file
@@ -271,9 +271,6 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("gazette: interrupted", markup=False)
         sys.exit(130)
-    except Terminated as exc:  # SIGTERM/SIGHUP: the temporary file is gone already
-        err.print(f"gazette: stopped by signal {exc.signum}", markup=False)
-        sys.exit(128 + exc.signum)
     except GazetteError as exc:
         err.print(f"gazette: {exc}", markup=False)
         sys.exit(1)

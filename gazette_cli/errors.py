@@ -12,15 +12,6 @@ class InputError(GazetteError):
     """An issue file that cannot be read: missing, binary, undecodable."""
 
 
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived. A BaseException, like KeyboardInterrupt, so that no
-    `except Exception` on the way swallows it while every `finally` and cleanup still runs."""
-
-    def __init__(self, signum: int):
-        self.signum = signum
-        super().__init__(f"signal {signum}")
-
-
 @dataclass(frozen=True)
 class Problem:
     """One problem in a data file (units or rules), located as `file:line: rule: what`

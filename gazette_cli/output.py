@@ -12,9 +12,11 @@
 * The temporary name fits the directory's longest file name (NAME_MAX): the target's name
   is shortened inside it, so a 250-byte target name still gets a temporary file.
 
-Signals: :func:`install_signal_handlers` turns SIGTERM and SIGHUP into
-:class:`~gazette_cli.errors.Terminated`, so the cleanup that removes a temporary file after
-Ctrl-C also runs after ``kill`` or a closed terminal.
+Signals: :func:`install_signal_handlers` makes SIGINT, SIGTERM and SIGHUP remove the
+temporary file being written, then end the process by that signal. The handler does the
+cleanup itself rather than raise an exception: an exception raised from a signal handler
+can land inside a ``__del__`` or a garbage-collector callback, where Python prints it and
+carries on (seen with SIGTERM during an xlsx export: the traceback printed, the run went on).
 """
 from __future__ import annotations
 
@@ -24,9 +26,10 @@ import signal
 import stat
 from pathlib import Path
 
-from .errors import GazetteError, Terminated
+from .errors import GazetteError
 
 _TMP_TAIL = 1 + 8 + 4  # b"." + 8 hex digits + b".tmp"
+_pending: set[bytes] = set()  # temporary files being written: the signal handler removes them
 
 
 def check_target(output: str | os.PathLike) -> tuple[str, os.stat_result | None, bool]:
@@ -88,11 +91,16 @@ def _replace_atomically(path: str, parent: str, data: bytes, st: os.stat_result 
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         tmp = _temp_path(parent, os.path.basename(path))
+        _pending.add(tmp)  # before it exists: a signal between open and add would leave it
         try:
             fd = os.open(tmp, flags, 0o666)  # the umask applies, as to a shell redirection
             break
         except FileExistsError:
+            _pending.discard(tmp)
             continue
+        except BaseException:
+            _pending.discard(tmp)
+            raise
     else:  # pragma: no cover - 100 collisions of 32 random bits
         raise GazetteError(f"{path}: cannot create a temporary file beside it")
     try:
@@ -110,29 +118,44 @@ def _replace_atomically(path: str, parent: str, data: bytes, st: os.stat_result 
         finally:
             os.close(fd)
         os.replace(tmp, path)
-    except BaseException:  # Ctrl-C, SIGTERM (Terminated), ENOSPC …: leave nothing behind
+    except BaseException:  # ENOSPC, an interrupt in a library run …: leave nothing behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+    finally:
+        _pending.discard(tmp)
 
 
-def _raise_terminated(signum, _frame):
-    raise Terminated(signum)
+def _on_signal(signum, _frame):
+    for tmp in list(_pending):
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    try:
+        what = "interrupted" if signum == signal.SIGINT else f"stopped by signal {signum}"
+        os.write(2, f"gazette: {what}\n".encode())
+    except OSError:
+        pass
+    signal.signal(signum, signal.SIG_DFL)  # end as the signal would have: the shell sees 128+n
+    os.kill(os.getpid(), signum)
+    os._exit(128 + signum)  # pragma: no cover - not reached where kill delivers at once
 
 
 def install_signal_handlers() -> None:
-    """SIGTERM and SIGHUP raise Terminated (in the main thread), so cleanup runs as after
-    Ctrl-C. A signal the user chose to ignore (nohup) stays ignored."""
-    for name in ("SIGTERM", "SIGHUP"):
+    """SIGINT, SIGTERM and SIGHUP remove the temporary output file, then end the process by
+    the same signal. A signal the user chose to ignore (nohup) stays ignored. For the CLI's
+    main(): a library caller keeps its own handlers."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:
             continue
         try:
             if signal.getsignal(signum) == signal.SIG_IGN:
                 continue
-            signal.signal(signum, _raise_terminated)
+            signal.signal(signum, _on_signal)
         except (ValueError, OSError):  # not the main thread, or not allowed here
             pass
 
