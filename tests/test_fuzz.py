@@ -194,7 +194,9 @@ def span_problems(path: Path, stdout: str) -> list[str]:
     lines = text.split("\n")
     plain = not (_LINE_BREAKS & set(text))
     out = []
-    for raw in stdout.splitlines():
+    for raw in stdout.split("\n"):  # JSON strings may hold U+2028, U+0085 …: JSONL lines end at \n only
+        if not raw:
+            continue
         rec = json.loads(raw)
         line, col = rec["line"], rec["column"]
         if plain:
