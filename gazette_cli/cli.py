@@ -2,6 +2,7 @@
 messages. Exit codes: 0 ok, 1 a data or rule error, 2 a usage error."""
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -9,7 +10,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from . import export
+from . import __version__, export, output as outputs
 from .errors import DataFileError, GazetteError, InputError
 from .extraction import explain as explain_file
 from .extraction import extract as extract_file
@@ -68,24 +69,66 @@ def _load_ruleset(rules, no_default, packs=None):
 
 
 def _show(records: list[dict], fmt: str, cols: list[str], title: str | None = None) -> None:
-    """Records to standard output: a rich table, or any text format."""
+    """Records to standard output: a rich table, or any text format (as UTF-8 bytes, the same
+    bytes `--output` writes, whatever encoding the terminal or PYTHONIOENCODING names)."""
     if fmt == "table":
-        _out().print(export.rich_table(records, cols, title=title))
+        _out().print(export.rich_table(export.cleaned(records), cols, title=title))
     elif fmt in export.TEXT_FORMATS:
-        sys.stdout.write(export.render_text(records, fmt, cols))
+        data = export.render_bytes(records, fmt, cols)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            buffer.write(data)
+            buffer.flush()
     elif fmt in export.BINARY_FORMATS:
-        _fail(f"--format {fmt} needs --output FILE", 2)
+        _fail(f"--format {fmt} writes a binary file: give --output FILE", 2)
     else:
-        _fail(f"unknown format {fmt!r} (choose from {', '.join(export.TEXT_FORMATS)})", 2)
+        _fail(f"unknown format {fmt!r} (choose from {', '.join(export.FORMATS)})", 2)
+
+
+def _format(output: str | None, fmt: str | None) -> str:
+    """The output format (from --format or --output's suffix); a usage error exits 2."""
+    try:
+        return export.format_for(output, fmt)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+
+
+def _check_output(output: str | None, inputs=()) -> None:
+    """Before any work: --output must name a file we may write, and none of the inputs."""
+    if not output:
+        return
+    same = outputs.same_file(output, inputs)
+    if same is not None:
+        _fail(f"{output}: is one of the inputs ({same}); name another output file", 2)
+    try:
+        outputs.check_target(output)
+    except GazetteError as exc:
+        _fail(str(exc))
+
+
+def _emit(records: list[dict], fmt: str, output: str | None, cols: list[str], title: str | None = None) -> None:
+    """Records to --output (whole or not at all), else to standard output."""
+    if not output:
+        _show(records, fmt, cols, title)
+        return
+    try:
+        export.write(records, output, fmt, cols)
+    except GazetteError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{output}: cannot write ({exc.strerror or exc})")
+    err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
 
 
 def _run_batch(files, run, fmt, output, columns, title):
-    try:
-        fmt = export.format_for(output, fmt)
-    except ValueError as exc:
-        _fail(str(exc), 2)
+    fmt = _format(output, fmt)
+    paths = _expand(files)
+    _check_output(output, paths)
     records, failed = [], 0
-    for f in _expand(files):
+    for f in paths:
         try:
             result = run(f)
         except InputError as exc:
@@ -95,17 +138,7 @@ def _run_batch(files, run, fmt, output, columns, title):
         for w in result.warnings:
             err.print(f"gazette: warning: {w}", markup=False)
         records.extend(result.records)
-    cols = export.columns_for(records, columns)
-    if output:
-        try:
-            export.write(records, output, fmt, cols)
-        except GazetteError as exc:
-            _fail(str(exc))
-        except OSError as exc:
-            _fail(f"{output}: cannot write ({exc.strerror or exc})")
-        err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
-    else:
-        _show(records, fmt, cols, title)
+    _emit(records, fmt, output, export.columns_for(records, columns), title)
     if failed:
         raise typer.Exit(1)
 
@@ -156,14 +189,16 @@ def explain(files: List[Path] = typer.Argument(..., help="Issue text files or di
 
 @app.command()
 def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97亿株 or 百分之八十五."),
-              format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv …")):
+              format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt):
     """Show what the normalizer makes of one expression."""
+    format = _format(output, format)
+    _check_output(output)
     records = quantities_text(text, path="<text>", all_numbers=True, reflow=False)
     cols = ["text", "value", "unit", "qualifier", "min", "max", "column"]
     records = [{c: r.get(c) for c in cols} for r in records]
     if not records:
         _fail(f"no number found in {text!r}")
-    _show(records, format, cols)
+    _emit(records, format, output, cols)
 
 
 @rules_app.command("check")
@@ -184,18 +219,54 @@ def rules_check(paths: Optional[List[Path]] = typer.Argument(None, help="Rule fi
 
 @rules_app.command("list")
 def rules_list(rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-               pack: Optional[List[str]] = PackOpt, format: str = typer.Option("table", "--format", "-f", help="table, csv, json or jsonl")):
+               pack: Optional[List[str]] = PackOpt, format: Optional[str] = FormatOpt,
+               output: Optional[str] = OutputOpt):
     """List the loaded rules: id, metric, unit, file, number of examples."""
+    format = _format(output, format)
+    _check_output(output, rules or ())
     ruleset = _load_ruleset(rules, no_default_rules, pack)
     records = [{"id": r.id, "metric": r.metric, "unit": r.unit, "priority": r.priority,
                 "keywords": len(r.keywords), "patterns": len(r.patterns), "examples": len(r.examples),
                 "where": f"{r.file}:{r.line}"} for r in ruleset.rules]
-    _show(records, format, ["id", "metric", "unit", "priority", "keywords", "patterns", "examples", "where"],
+    _emit(records, format, output, ["id", "metric", "unit", "priority", "keywords", "patterns", "examples", "where"],
           f"{len(records)} rules")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gazette {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                          help="Show the version and exit.")):
+    """Turn Chinese government newspaper and gazette issues into tables of policy metrics."""
+
+
+def _unicode_streams() -> None:
+    """Standard output and error that can write any text. A stream whose encoding cannot hold
+    Chinese (PYTHONIOENCODING=ascii, a C locale) is switched to UTF-8; a file name's
+    undecodable bytes are shown as `\\xff` instead of failing the write."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            name = codecs.lookup(getattr(stream, "encoding", None) or "ascii").name
+        except LookupError:
+            name = "ascii"
+        whole = name.startswith(("utf-8", "utf-16", "utf-32")) or name == "gb18030"
+        try:
+            if whole:
+                stream.reconfigure(errors="backslashreplace")
+            else:
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # not a TextIOWrapper (a test runner's)
+            pass
 
 
 def main() -> None:
     """Entry point: no traceback reaches the user."""
+    _unicode_streams()
+    outputs.install_signal_handlers()
     try:
         app(standalone_mode=True)
     except KeyboardInterrupt:

@@ -77,21 +77,95 @@ def word_list(value) -> list[str] | None:
     return None
 
 
+# Limits that keep a hostile or broken data file quick to refuse. The shipped files are
+# under 20 kB and 3,000 entries; an alias bomb (anchors that alias each other ten times
+# over) is a few hundred bytes that would expand to billions of entries. PyYAML's pure-Python
+# parser reads 60-200 kB/s (its C parser words errors differently, and the rule-file tests
+# pin those words), so MAX_BYTES bounds the parse to a second or two.
+MAX_BYTES = 128_000
+# Scalars, lists and mappings after aliases are expanded. A file within MAX_BYTES holds at
+# most MAX_BYTES / 2 of them without aliases (`[a,a,…]`), so only aliases can pass this.
+MAX_ENTRIES = 100_000
+
+
+class _TooBig(Exception):
+    def __init__(self, line: int, what: str):
+        self.line, self.what = line, what
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _check_expansion(root: yaml.Node, limit: int = MAX_ENTRIES) -> None:
+    """Raise _TooBig when the document, aliases expanded, holds more than `limit` entries or
+    an alias contains itself. Each distinct node is visited once (sizes are memoised), so
+    the check costs the size of the file, not of its expansion; iterative, so no recursion."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            open_nodes.discard(key)
+            size = 1 + sum(sizes[id(child)] for child in _children(node))
+            if size > limit:
+                raise _TooBig(node.start_mark.line + 1,
+                              f"too big: with its aliases expanded this holds more than {limit:,} entries "
+                              "(an alias bomb?); write the entries out, or split the file")
+            sizes[key] = size
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise _TooBig(node.start_mark.line + 1, "an alias that contains itself (a recursive anchor)")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+
+
 def load_yaml(path: Path) -> tuple[object, list[Problem]]:
-    """Parse one YAML file; a syntax error becomes a Problem with its line."""
+    """Parse one YAML file; a syntax error becomes a Problem with its line. A file larger
+    than MAX_BYTES, or one whose aliases expand beyond MAX_ENTRIES, is one Problem too."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            return None, [Problem(name, 0, f"too big for a rule or units file (over {MAX_BYTES:,} bytes)")]
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         return None, [Problem(name, 0, "no such file")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 0, f"cannot read: {exc}")]
+    loader = None
     try:
-        return yaml.load(text, Loader=_Loader), []
+        loader = _Loader(text)  # the reader refuses control characters here, as a YAMLError
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        _check_expansion(node)
+        return loader.construct_document(node), []
+    except _TooBig as exc:
+        return None, [Problem(name, exc.line, f"YAML: {exc.what}")]
     except yaml.MarkedYAMLError as exc:
         return None, [Problem(name, *_describe_yaml_error(exc, text))]
+    except yaml.reader.ReaderError as exc:  # a control character: its line, on one line
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(name, line, f"YAML syntax: the character U+{exc.character:04X} is not allowed "
+                                          "(a control character: delete it, or write it as \\x.. in a quoted text)")]
     except yaml.YAMLError as exc:
-        return None, [Problem(name, 0, f"YAML syntax: {exc}")]
+        return None, [Problem(name, 0, f"YAML syntax: {' '.join(str(exc).split())}")]
+    except RecursionError:
+        return None, [Problem(name, 0, "YAML: lists or mappings nested too deeply")]
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 _HINTS = [

@@ -503,6 +503,8 @@ def _parse_examples(entry: LineDict, file: str, label: str, problems: list[Probl
             v = ex.get(key)
             if key in ex and v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
                 problems.append(Problem(file, ex.line_of(key), f"example: {key} must be a number (in the metric's unit) or null, got {v!r}", label))
+            elif isinstance(v, float) and (v != v or abs(v) == float("inf")):  # .nan equals nothing; no text gives .inf
+                problems.append(Problem(file, ex.line_of(key), f"example: {key} must be a finite number (in the metric's unit) or null, got {v!r}", label))
         if "qualifier" in ex and ex["qualifier"] is not None and ex["qualifier"] not in QUALIFIERS:
             problems.append(Problem(file, ex.line_of("qualifier"),
                                     f"example: qualifier must be one of {', '.join(QUALIFIERS)} or null, got {ex['qualifier']!r}", label))
