@@ -11,6 +11,7 @@ file's error and the batch goes on. `process` is the one place where that is dec
 from __future__ import annotations
 
 import glob
+import json
 import os
 import sys
 from collections import deque
@@ -209,6 +210,25 @@ def _placed(records: list[dict], issue) -> list[dict]:
     return out
 
 
+def _writable(records: list[dict], name: str, warnings: list[str]) -> list[dict]:
+    """The records every exporter can write: one that cannot be serialized (a 5,000-digit
+    value …) is dropped with a warning here, so that it cannot fail the whole output later."""
+    try:
+        json.dumps(records, ensure_ascii=False)
+        return records
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        pass
+    kept = []
+    for rec in records:
+        try:
+            json.dumps(rec, ensure_ascii=False)
+            kept.append(rec)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            where = f"line {rec.get('line')}, column {rec.get('column')}"
+            warnings.append(f"{name}: {where}: record dropped, its value cannot be written ({str(exc).split(';')[0]})")
+    return kept
+
+
 def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
     """Read and extract one file. Never raises: a bad file, and any bug of ours met on it,
     become that file's error (the one place where that happens)."""
@@ -216,7 +236,7 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
     try:
         issue = read_issue(path, data)
         warnings = list(issue.warnings)
-        records = prepare(task)(issue.text, issue.path, warnings.append)
+        records = _writable(prepare(task)(issue.text, issue.path, warnings.append), issue.path, warnings)
         size = len(data) if data is not None else (os.path.getsize(path) if path != STDIN else 0)
         return FileResult(issue.path, _placed(records, issue), warnings, None, size,
                           issue.format, issue.encoding, issue.reason)
