@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import batch, export
-from .errors import DataFileError, GazetteError, InputError
+from .errors import DataFileError, GazetteError
 from .extraction import quantities_text
 from .rules import check_rules, load_rules
 from .units import load_units
