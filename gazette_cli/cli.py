@@ -3,18 +3,17 @@ messages. Exit codes: 0 ok, 1 a data or rule error, 2 a usage error."""
 from __future__ import annotations
 
 import codecs
+import os
 import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from . import __version__, export, output as outputs
-from .errors import DataFileError, GazetteError, InputError
-from .extraction import explain as explain_file
-from .extraction import extract as extract_file
-from .extraction import quantities as quantities_file
+from . import __version__, batch, export, output as outputs
+from .errors import DataFileError, GazetteError
 from .extraction import quantities_text
 from .checking import check_rules
 from .rules import load_rules
@@ -37,24 +36,16 @@ RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to
 NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
 PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable), e.g. extended.")
 NoReflowOpt = typer.Option(False, "--no-reflow", help="Treat every line on its own (do not undo hard wraps).")
+IncludeOpt = typer.Option(None, "--include", help="Only files matching this pattern, e.g. '*.pdf' (repeatable; in directories and globs).")
+ExcludeOpt = typer.Option(None, "--exclude", help="Skip files matching this pattern (repeatable).")
+JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs when there are several files).")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
+FilesHelp = "Issue files (text, PDF, HTML, .docx), directories, globs such as 'issues/**/*.pdf', or - for standard input."
 
 
 def _fail(msg: str, code: int = 1):
     err.print(f"gazette: {msg}", markup=False)
     raise typer.Exit(code)
-
-
-def _expand(files: List[Path]) -> list[Path]:
-    out = []
-    for f in files:
-        if f.is_dir():
-            found = sorted(p for p in f.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".text"))
-            if not found:
-                err.print(f"gazette: {f}: no .txt issue files in this directory", markup=False)
-            out.extend(found)
-        else:
-            out.append(f)
-    return out
 
 
 def _load_ruleset(rules, no_default, packs=None):
@@ -123,68 +114,118 @@ def _emit(records: list[dict], fmt: str, output: str | None, cols: list[str], ti
     err.print(f"gazette: {len(records)} record(s) written to {output}", markup=False)
 
 
-def _run_batch(files, run, fmt, output, columns, title):
+def _task(command, rules, no_default, packs, no_reflow, **kw) -> batch.Task:
+    """The task as plain data, for the worker processes to load the same rules from."""
+    return batch.Task(command, rules=tuple(str(r) for r in rules or ()), default_rules=not no_default,
+                      packs=tuple(packs or ()), reflow=not no_reflow, **kw)
+
+
+def _progress(nfiles: int, quiet: bool):
+    """A progress bar on stderr: only on a terminal, for more than one file, without --quiet."""
+    if quiet or nfiles < 2 or not err.is_terminal:
+        return None
+    progress = Progress(TextColumn("{task.completed}/{task.total} files"), BarColumn(),
+                        TextColumn("{task.fields[mb]:.1f} MB  {task.fields[records]} records  "
+                                   "{task.fields[errors]} errors  {task.fields[rate]}"),
+                        TimeRemainingColumn(), console=err, transient=True)
+    progress.add_task("read", total=nfiles, mb=0.0, records=0, errors=0, rate="")
+    progress.start()
+    return progress
+
+
+def _run_batch(files, task: batch.Task, fmt, output, columns, title, include=None, exclude=None,
+               jobs=None, quiet=False, ruleset=None, units=None):
+    """Expand the paths, run the task on every file (in worker processes with --jobs), show
+    or write the records; every bad file is named on stderr and makes the exit code 1."""
     fmt = _format(output, fmt)
-    paths = _expand(files)
-    _check_output(output, paths)
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1", 2)
+    items = []
+    for it in batch.expand([str(f) for f in files], include or (), exclude or ()):
+        if it.note:
+            err.print(f"gazette: {it.note}", markup=False)
+        else:
+            items.append(it)
+    _check_output(output, [it.path for it in items])
+    if jobs is None:
+        jobs = min(os.cpu_count() or 1, len(items)) if len(items) > 1 else 1
+    if jobs == 1:
+        batch.prepare(task, ruleset=ruleset, units=units)   # the rules the CLI already loaded
     records, failed = [], 0
-    for f in paths:
-        try:
-            result = run(f)
-        except InputError as exc:
-            failed += 1
-            err.print(f"gazette: {exc}", markup=False)
-            continue
-        for w in result.warnings:
-            err.print(f"gazette: warning: {w}", markup=False)
-        records.extend(result.records)
-    _emit(records, fmt, output, export.columns_for(records, columns), title)
+    progress = _progress(len(items), quiet)
+    try:
+        for res in batch.run(items, task, jobs):
+            for w in res.warnings:
+                err.print(f"gazette: warning: {w}", markup=False)
+            if res.error:
+                failed += 1
+                err.print(f"gazette: {res.error}", markup=False)
+            records.extend(res.records)
+            if progress:
+                t = progress.tasks[0]
+                rate = f"{(t.completed + 1) / t.elapsed:.1f} files/s" if t.elapsed else ""
+                progress.update(t.id, advance=1, mb=t.fields["mb"] + res.size / 1e6, records=len(records),
+                                errors=failed, rate=rate)
+    finally:
+        if progress:
+            progress.stop()
+    cols = export.columns_for(records, columns)
+    if any("page" in r for r in records) and "page" in cols and "file" in cols:
+        cols.remove("page")
+        cols.insert(cols.index("file") + 1, "page")
+    if len(items) > 1 and not quiet:
+        err.print(f"gazette: {len(items) - failed} file(s) read, {len(records)} record(s), {failed} file(s) failed", markup=False)
+    _emit(records, fmt, output, cols, title)
     if failed:
         raise typer.Exit(1)
 
 
 @app.command()
-def extract(files: List[Path] = typer.Argument(..., help="Issue text files (UTF-8 or GB18030) or directories."),
+def extract(files: List[Path] = typer.Argument(..., help=FilesHelp),
             format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
-            pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt):
+            pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt,
+            include: Optional[List[str]] = IncludeOpt, exclude: Optional[List[str]] = ExcludeOpt,
+            jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
     """Extract the policy metrics of issues as a table."""
     ruleset = _load_ruleset(rules, no_default_rules, pack)
-    _run_batch(files, lambda f: extract_file(f, ruleset=ruleset, reflow=not no_reflow),
-               format, output, export.METRIC_COLUMNS, "policy metrics")
+    task = _task("extract", rules, no_default_rules, pack, no_reflow)
+    _run_batch(files, task, format, output, export.METRIC_COLUMNS, "policy metrics",
+               include, exclude, jobs, quiet, ruleset=ruleset)
 
 
 @app.command()
-def quantities(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
+def quantities(files: List[Path] = typer.Argument(..., help=FilesHelp),
                format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
                no_reflow: bool = NoReflowOpt,
-               all_numbers: bool = typer.Option(False, "--all-numbers", help="Also list bare numbers (unit null).")):
+               all_numbers: bool = typer.Option(False, "--all-numbers", help="Also list bare numbers (unit null)."),
+               include: Optional[List[str]] = IncludeOpt, exclude: Optional[List[str]] = ExcludeOpt,
+               jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
     """List every quantity (number with unit, or percentage) in issues."""
     try:
         units = load_units()
     except DataFileError as exc:
         _fail(str(exc))
-    _run_batch(files, lambda f: quantities_file(f, units=units, all_numbers=all_numbers, reflow=not no_reflow),
-               format, output, export.QUANTITY_COLUMNS, "quantities")
+    task = batch.Task("quantities", reflow=not no_reflow, all_numbers=all_numbers)
+    _run_batch(files, task, format, output, export.QUANTITY_COLUMNS, "quantities",
+               include, exclude, jobs, quiet, units=units)
 
 
 @app.command()
-def explain(files: List[Path] = typer.Argument(..., help="Issue text files or directories."),
+def explain(files: List[Path] = typer.Argument(..., help=FilesHelp),
             format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
             pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt,
-            unclaimed: bool = typer.Option(False, "--unclaimed", help="Only the quantities no rule claimed: what the rules miss.")):
+            unclaimed: bool = typer.Option(False, "--unclaimed", help="Only the quantities no rule claimed: what the rules miss."),
+            include: Optional[List[str]] = IncludeOpt, exclude: Optional[List[str]] = ExcludeOpt,
+            jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
     """Show every quantity with the rule that claimed it, the other rules that matched, or none."""
     ruleset = _load_ruleset(rules, no_default_rules, pack)
     cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "also_matched", "context"]
 
-    def run(f):
-        result = explain_file(f, ruleset=ruleset, reflow=not no_reflow)
-        if unclaimed:
-            result.records = [r for r in result.records if r["rule"] is None]
-        return result
-
-    _run_batch(files, run, format, output, cols, "quantities and the rules that claim them")
+    task = _task("explain", rules, no_default_rules, pack, no_reflow, unclaimed=unclaimed)
+    _run_batch(files, task, format, output, cols, "quantities and the rules that claim them",
+               include, exclude, jobs, quiet, ruleset=ruleset)
 
 
 @app.command()

@@ -48,8 +48,8 @@ def test_missing_file_is_a_one_line_error(tmp_path):
 
 
 def test_binary_file_is_refused(tmp_path):
-    f = tmp_path / "scan.pdf"
-    f.write_bytes(b"%PDF-1.4\x00\x01\x02" * 100)
+    f = tmp_path / "blob.bin"
+    f.write_bytes(b"\x7fELF\x00\x01\x02" * 100)
     with pytest.raises(InputError, match="binary file"):
         read_issue(f)
     p = run("quantities", f)

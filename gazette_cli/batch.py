@@ -1,0 +1,331 @@
+"""Many issues at once: paths, directories and globs → one result or one error per file.
+
+`expand` turns what the user named into files: a directory is searched recursively (hidden
+folders skipped, symbolic links to folders not followed, a file reached twice read once), a
+glob is expanded by gazette itself (`'issues/**/*.pdf'`), `-` is standard input, and
+--include/--exclude patterns select among the files found. `run` reads and extracts each
+file, in this process or in `jobs` worker processes, and yields one `FileResult` per file in
+the order of the files: a file that cannot be read, or that meets a bug of ours, is that
+file's error and the batch goes on. `process` is the one place where that is decided.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import GazetteError
+from .inputs import SUFFIXES, STDIN, read_issue
+
+COMMANDS = ("extract", "quantities", "explain")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to do with each file; plain data, so that it can go to worker processes, which
+    load the rules and units once from it."""
+
+    command: str = "extract"
+    rules: tuple[str, ...] = ()
+    default_rules: bool = True
+    packs: tuple[str, ...] = ()
+    reflow: bool = True
+    all_numbers: bool = False
+    unclaimed: bool = False
+
+
+@dataclass
+class FileResult:
+    """One file's records and warnings, or its error (a one-line message naming the file)."""
+
+    path: str
+    records: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    size: int = 0
+    format: str = ""
+    encoding: str = ""
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A file to read, or a name that gave none (its error)."""
+
+    path: str
+    error: str | None = None
+    note: str | None = None
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+        return version("gazette")
+    except Exception:  # not installed (run from a source tree)
+        return "unknown version"
+
+
+def _has_magic(s: str) -> bool:
+    return glob.has_magic(s)
+
+
+def _selected(path: str, root: str | None, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    name = os.path.basename(path)
+    rel = os.path.relpath(path, root) if root else path
+
+    def hit(pats):
+        return any(fnmatch(name, p) or fnmatch(rel, p) or fnmatch(path, p) for p in pats)
+
+    if include:
+        if not hit(include):
+            return False
+    elif root is not None and not name.lower().endswith(SUFFIXES):
+        return False
+    return not hit(exclude)
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Files under a directory, sorted, without hidden folders or links to folders."""
+    for here, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if not f.startswith("."):
+                yield os.path.join(here, f)
+
+
+def expand(paths: Iterable[str | Path], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> list[Item]:
+    """The files that `paths` name, in order, each once."""
+    include, exclude = tuple(include), tuple(exclude)
+    items: list[Item] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(path: str) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            items.append(Item(path))          # reading it gives the precise error
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return
+        seen.add(key)
+        items.append(Item(path))
+
+    for p in paths:
+        s = str(p)
+        if s == STDIN:
+            items.append(Item(STDIN))
+        elif os.path.isdir(s):
+            found = [f for f in _walk(s) if os.path.isfile(f) and _selected(f, s, include, exclude)]
+            if not found:
+                items.append(Item(s, note=f"{s}: no issue files in this directory"
+                                  + (" (none match --include/--exclude)" if include or exclude else "")))
+            for f in found:
+                add(f)
+        elif not os.path.exists(s) and _has_magic(s):
+            found = sorted(f for f in glob.glob(s, recursive=True)
+                           if os.path.isfile(f) and _selected(f, None, include, exclude))
+            if not found:
+                items.append(Item(s, error=f"{s}: no file matches this pattern"))
+            for f in found:
+                add(f)
+        else:
+            add(s)
+    return items
+
+
+# the per-process state of a worker: the task's runner, built once
+_RUNNERS: dict[Task, object] = {}
+
+
+def prepare(task: Task, ruleset=None, units=None):
+    """Load the rules and units a task needs (once per process) and return its runner:
+    text, path, warn → records. A ruleset or units already loaded can be handed in."""
+    runner = _RUNNERS.get(task)
+    if runner is not None:
+        return runner
+    from .extraction import explain_text, extract_text, quantities_text
+
+    if task.command not in COMMANDS:
+        raise ValueError(f"unknown command {task.command!r}")
+    if task.command == "quantities":
+        if units is None:
+            from .units import load_units
+            units = load_units()
+
+        def runner(text, path, warn):
+            return quantities_text(text, path=path, units=units, all_numbers=task.all_numbers,
+                                   reflow=task.reflow, warn=warn)
+    else:
+        if ruleset is None:
+            from .rules import load_rules
+            ruleset = load_rules(list(task.rules), default=task.default_rules, packs=task.packs)
+        fn = extract_text if task.command == "extract" else explain_text
+
+        def runner(text, path, warn):
+            records = fn(text, path=path, ruleset=ruleset, reflow=task.reflow, warn=warn)
+            if task.unclaimed:
+                records = [r for r in records if r.get("rule") is None]
+            return records
+    _RUNNERS[task] = runner
+    return runner
+
+
+def _placed(records: list[dict], issue) -> list[dict]:
+    """Records with `page` (PDF: line and column then count within the page), `issue_date`
+    and `source` when the file tells them."""
+    date = issue.meta.get("date")
+    source = issue.meta.get("title")
+    if not (issue.page_starts or date or source):
+        return records
+    out = []
+    for rec in records:
+        if issue.page_starts and "line" in rec:
+            page, line = issue.page_line(rec["line"])
+            new = {}
+            for k, v in rec.items():
+                if k == "line":
+                    new["page"] = page
+                    new["line"] = line
+                else:
+                    new[k] = v
+            rec = new
+        if date:
+            rec["issue_date"] = date
+        if source:
+            rec["source"] = source
+        out.append(rec)
+    return out
+
+
+def _writable(records: list[dict], name: str, warnings: list[str]) -> list[dict]:
+    """The records every exporter can write: one that cannot be serialized (a 5,000-digit
+    value …) is dropped with a warning here, so that it cannot fail the whole output later."""
+    try:
+        json.dumps(records, ensure_ascii=False)
+        return records
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        pass
+    kept = []
+    for rec in records:
+        try:
+            json.dumps(rec, ensure_ascii=False)
+            kept.append(rec)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            where = f"line {rec.get('line')}, column {rec.get('column')}"
+            warnings.append(f"{name}: {where}: record dropped, its value cannot be written ({str(exc).split(';')[0]})")
+    return kept
+
+
+def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
+    """Read and extract one file. Never raises: a bad file, and any bug of ours met on it,
+    become that file's error (the one place where that happens)."""
+    name = "<stdin>" if path == STDIN else path
+    try:
+        issue = read_issue(path, data)
+        warnings = list(issue.warnings)
+        records = _writable(prepare(task)(issue.text, issue.path, warnings.append), issue.path, warnings)
+        size = len(data) if data is not None else (os.path.getsize(path) if path != STDIN else 0)
+        return FileResult(issue.path, _placed(records, issue), warnings, None, size,
+                          issue.format, issue.encoding, issue.reason)
+    except GazetteError as exc:
+        return FileResult(name, error=str(exc))
+    except Exception as exc:  # a bug of ours: this file's error, the batch goes on
+        msg = str(exc).splitlines()[0][:300] if str(exc) else ""
+        return FileResult(name, error=f"{name}: internal error: {type(exc).__name__}: {msg} "
+                                      f"(please report this with the file; gazette {_version()})")
+
+
+def _init_worker(task: Task) -> None:
+    try:
+        prepare(task)
+    except Exception:  # a rule error was already reported by the parent; process() repeats it per file
+        pass
+
+
+def _job(args) -> FileResult:
+    path, task, data = args
+    return process(path, task, data)
+
+
+def run(items: Iterable[Item], task: Task, jobs: int = 1) -> Iterator[FileResult]:
+    """One FileResult per item, in order. With jobs > 1 the files are read in worker
+    processes; a worker that dies makes the file it was reading an error."""
+    items = list(items)
+    stdin = None
+    if any(it.path == STDIN and not it.error and not it.note for it in items):
+        stdin = sys.stdin.buffer.read()
+    work = [(i, it) for i, it in enumerate(items)]
+    if jobs <= 1 or sum(1 for it in items if not (it.error or it.note)) <= 1:
+        for _, it in work:
+            yield _direct(it, task, stdin)
+        return
+    yield from _parallel(work, task, jobs, stdin)
+
+
+def _direct(it: Item, task: Task, stdin: bytes | None) -> FileResult:
+    if it.error or it.note:
+        return FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+    return process(it.path, task, stdin if it.path == STDIN else None)
+
+
+def _parallel(work, task: Task, jobs: int, stdin: bytes | None) -> Iterator[FileResult]:
+    done: dict[int, FileResult] = {}
+    todo = deque(work)
+    nxt = 0
+    window = jobs * 4          # files in flight, and results held back to keep the order
+    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(task,))
+    running: dict = {}
+    try:
+        while todo or running:
+            while todo and len(running) < window and todo[0][0] < nxt + window:
+                i, it = todo.popleft()
+                if it.error or it.note:
+                    done[i] = _direct(it, task, None)
+                else:
+                    data = stdin if it.path == STDIN else None
+                    running[pool.submit(_job, (it.path, task, data))] = (i, it)
+            if running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                suspects = []
+                for fut in finished:
+                    i, it = running.pop(fut)
+                    try:
+                        done[i] = fut.result()
+                    except BrokenProcessPool:
+                        suspects.append((i, it))
+                if suspects:
+                    # every file in flight failed with the pool: retry each alone to find the one
+                    suspects += list(running.values())
+                    running.clear()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for j, jt in suspects:
+                        done[j] = _alone(jt, task, stdin)
+                    pool = ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(task,))
+            while nxt in done:
+                yield done.pop(nxt)
+                nxt += 1
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _alone(it: Item, task: Task, stdin: bytes | None) -> FileResult:
+    """Read one file in a worker of its own: its result, or the error that it killed it."""
+    with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(task,)) as pool:
+        try:
+            return pool.submit(_job, (it.path, task, stdin if it.path == STDIN else None)).result()
+        except BrokenProcessPool:
+            return FileResult(it.path, error=f"{it.path}: the worker process reading this file died "
+                                             f"(a crash or out of memory); please report this with the file")

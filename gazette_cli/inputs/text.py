@@ -1,0 +1,169 @@
+"""Plain text: bytes → text, with the encoding detected.
+
+Newspaper text arrives as UTF-8 (with or without BOM), GB18030/GBK, UTF-16 (with or
+without BOM) or Big5. A file is read whole; a multi-megabyte line is no different from any
+other. Stray invalid bytes inside otherwise good text are replaced and reported as a
+warning; when two encodings both nearly fit, the one with fewer undecodable bytes wins. A
+binary file, or one that is no known text encoding, is an InputError with a one-line message.
+"""
+from __future__ import annotations
+
+import codecs
+import threading
+
+from ..errors import InputError
+from .base import Issue
+
+#: at most this share of undecodable bytes is tolerated (replaced, with a warning)
+MAX_BAD_SHARE = 0.02
+
+_BAD = threading.local()
+
+
+def _record_bad(exc: UnicodeDecodeError):
+    spans = _BAD.spans
+    spans.append((exc.start, exc.end))
+    return ("\ufffd", exc.end)
+
+
+# one error handler for the process (registrations cannot be undone): it notes each bad
+# span in a per-thread list that _count_bad sets up
+codecs.register_error("gazette-count", _record_bad)
+
+
+def _count_bad(data: bytes, encoding: str) -> tuple[int, int]:
+    """(number of undecodable bytes, offset of the first) under `encoding`."""
+    _BAD.spans = []
+    data.decode(encoding, errors="gazette-count")
+    spans, _BAD.spans = _BAD.spans, []
+    return sum(e - s for s, e in spans), spans[0][0] if spans else -1
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or '-be' when the bytes look like UTF-16 without a BOM: text with ASCII
+    in it (spaces, digits, line ends) has its NUL bytes on one side of each pair, and CJK
+    text decodes to common characters."""
+    sample = data[:65536] if len(data) % 2 == 0 else data[:65536] + b"\x00"
+    sample = sample[:len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    candidates = ["utf-16-le", "utf-16-be"] if odd >= even else ["utf-16-be", "utf-16-le"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            continue
+        if _plausible_chinese(text) and _mostly_printable(text):
+            return enc
+    return None
+
+
+def _mostly_printable(text: str, sample: int = 20000) -> bool:
+    part = text[:sample]
+    if not part:
+        return False
+    bad = sum(1 for c in part if (ord(c) < 32 and c not in "\r\n\t\f") or 0xE000 <= ord(c) <= 0xF8FF)
+    return bad <= 0.01 * len(part)
+
+
+def decode(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str]]:
+    """Decode an issue's bytes: (text, encoding, warnings). Raises InputError."""
+    text, enc, warnings, _ = decode_why(data, name)
+    return text, enc, warnings
+
+
+def decode_why(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str], str]:
+    """Decode an issue's bytes: (text, encoding, warnings, reason). Raises InputError."""
+    if data.startswith(codecs.BOM_UTF8):
+        data, bom = data[3:], True
+    else:
+        bom = False
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", [], "UTF-16 byte order mark"
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not valid UTF-16 text") from None
+    if b"\x00" in data[:65536]:
+        enc = _utf16_without_bom(data)
+        if enc:
+            return data.decode(enc), enc, [], "NUL bytes in a UTF-16 pattern, no byte order mark"
+        raise InputError(f"{name}: binary file (contains NUL bytes), not issue text")
+    try:
+        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8", [], "valid UTF-8"
+    except UnicodeDecodeError:
+        pass
+    bad8, first8 = _count_bad(data, "utf-8")
+    if bom:
+        return (*_with_warning(data, "utf-8", bad8, first8, name), "UTF-8 byte order mark")
+    # GB18030 and UTF-8 both nearly fit: the one with fewer undecodable bytes wins (UTF-8
+    # with a few stray bytes decodes as GB18030 garbage, which _plausible_chinese refuses;
+    # mostly-ASCII GBK text has few bytes above 127, so it would pass for UTF-8)
+    badgb, firstgb = _count_bad(data, "gb18030")
+    gb_ok = _plausible_chinese(data.decode("gb18030", errors="replace"))
+    if gb_ok and badgb == 0:
+        return data.decode("gb18030"), "gb18030", [], "valid GB18030, common characters"
+    if bad8 <= MAX_BAD_SHARE * len(data) and not (gb_ok and badgb < bad8):
+        return (*_with_warning(data, "utf-8", bad8, first8, name),
+                f"UTF-8 with {bad8} undecodable byte(s), fewer than any other encoding")
+    if gb_ok and badgb <= MAX_BAD_SHARE * len(data):
+        return (*_with_warning(data, "gb18030", badgb, firstgb, name),
+                f"GB18030 with {badgb} undecodable byte(s), fewer than UTF-8's {bad8}")
+    guess = _guess_other(data)
+    if guess:
+        return guess
+    if min(bad8, badgb) == 0:
+        raise InputError(f"{name}: not text in a known encoding (it decodes only to unlikely characters)")
+    raise InputError(f"{name}: not UTF-8, GB18030, UTF-16 or Big5 text "
+                     f"({min(bad8, badgb)} undecodable bytes at best)")
+
+
+def _plausible_chinese(text: str, sample: int = 20000) -> bool:
+    """Does decoded text read like Chinese? Real text uses common characters (nearly all in
+    GB2312); random bytes decode to mostly rare ones."""
+    chars = [c for c in text[:sample] if ord(c) > 127 and c != "\ufffd"]
+    if len(chars) < 20:
+        return True
+    common = 0
+    for c in chars:
+        try:
+            c.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.8 * len(chars)
+
+
+def _with_warning(data: bytes, enc: str, bad: int, first: int, name: str):
+    text = data.decode(enc, errors="replace")
+    line = data.count(b"\n", 0, first) + 1
+    return text, enc, [f"{name}: {bad} invalid byte(s) in {enc} text replaced by U+FFFD (first on line {line})"]
+
+
+def _guess_other(data: bytes):
+    """Another CJK encoding (Big5 …) when charset-normalizer is sure."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    best = from_bytes(data[:200000]).best()
+    if best is None or best.encoding in ("utf_8", "gb18030", "ascii"):
+        return None
+    try:
+        return data.decode(best.encoding), best.encoding, [], f"charset-normalizer: {best.encoding}"
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def accepts(data: bytes, ext: str) -> bool:
+    return True
+
+
+def read(data: bytes, name: str) -> Issue:
+    warnings = []
+    if not data.strip():
+        warnings.append(f"{name}: empty file, nothing to read")
+    text, enc, more, why = decode_why(data, name)
+    return Issue(path=name, text=text, encoding=enc, warnings=warnings + more, format="text", reason=why)
