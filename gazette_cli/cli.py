@@ -221,7 +221,8 @@ def explain(files: List[Path] = typer.Argument(..., help=FilesHelp),
             jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
     """Show every quantity with the rule that claimed it, the other rules that matched, or none."""
     ruleset = _load_ruleset(rules, no_default_rules, pack)
-    cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "also_matched", "context"]
+    cols = ["file", "line", "column", "text", "value", "unit", "qualifier", "metric", "rule", "reason", "also_matched",
+            "why_not", "context"]
 
     task = _task("explain", rules, no_default_rules, pack, no_reflow, unclaimed=unclaimed)
     _run_batch(files, task, format, output, cols, "quantities and the rules that claim them",
