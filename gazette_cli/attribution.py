@@ -568,6 +568,11 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
     if rule.patterns:
         return f"no pattern matched (keyword {mine[0][2]} in the sentence)" if mine else "no keyword in the sentence"
     reasons = []
+    cancelled = [h for h in hits if h[2] in rule.keywords and h not in mine]
+    if cancelled and not mine:
+        h = cancelled[0]
+        reasons.append(f"{h[2]} does not count before {text[h[1]:h[1] + 2]!r} or after {text[max(0, h[0] - 2):h[0]]!r} "
+                       f"(not_before / not_after)")
     near = _nearest(q, mine)
     if near is not None:
         start, end, word = near
@@ -588,9 +593,9 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
         why = scope_of(text, q, rule, own_hits(text, rule, period_hits), ruleset.stops_for(rule, period_hits))[1]
         if why:
             reasons.append(why)
-    if rule.topic_words:
-        reasons.append(f"the section is not about {'/'.join(rule.topic_words[:3])}…"
-                       if not reasons else "topic evidence only counts for quantities no keyword reaches")
+    if rule.topic_words and not reasons:
+        reasons.append(f"no keyword in the sentence, and the {rule.topic_within} is not about "
+                       f"{'/'.join(rule.topic_words[:3])}")
     if not reasons:
         return "no keyword in the sentence"
     return "; ".join(reasons)

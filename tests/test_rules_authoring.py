@@ -367,3 +367,13 @@ def test_every_shipped_rule_in_the_readme_syntax_block_loads(in_tmp):
     block = next(body for lang, body in readme_blocks() if lang == "yaml" and body.startswith("metrics:"))
     write("syntax.yaml", block.replace("loan_amount", "my_loans"))
     assert [str(p) for p in check_rules([Path("syntax.yaml")])] == []
+
+
+def test_readme_scope_example_checks(in_tmp):
+    write("scope.yaml", readme_block("# scope.yaml — lists and tables"))
+    shown = readme_block("$ gazette rules check --no-default-rules scope.yaml").splitlines()[1:]
+    assert shown == ["ok: no problems"]
+    assert check_rules([Path("scope.yaml")], default=False) == []
+    rs = load_rules([Path("scope.yaml")], default=False)
+    got = [(r["value"], r["rule"]) for r in extract_text("全年种草改良12万亩，其中免耕补播5万亩、划破草皮3万亩，另落实禁牧8万亩", ruleset=rs)]
+    assert got == [(120000, "grass.near"), (50000, "grass.near"), (30000, "grass.near")]
