@@ -34,11 +34,9 @@ from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 
 #: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
 #: quote/bracket and not before a digit (never the point of 9.97)
-_ASCII_STOP = r"(?<=[\u3400-\u9fff”’\"')）])\.(?!\d)"
+_ASCII_STOP = r"\.(?<=[\u3400-\u9fff”’\"')）]\.)(?!\d)"   # the look-behind after the dot: `re` skips to dots
 #: what ends a sentence for the near test and the record's context
 _SENTENCE_END = re.compile(rf"[。；;！？!?\n]|{_ASCII_STOP}")
-#: what ends the sentence a list may run through: ；and ： do not
-_PERIOD_END = re.compile(rf"[。！？!?\n]|{_ASCII_STOP}")
 #: the ways of claiming, strongest first (the rank in the precedence)
 HOW_RANK = {"near": 0, "pattern": 0, "column": 1, "scope": 1, "topic": 2}
 
@@ -159,7 +157,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     if ruleset.by_keyword:
         _near_and_patterns(text, qs, ruleset, sentences, claims, warn, locate)
         if ruleset.scoped:
-            _scopes(text, qs, ruleset, claims)
+            _scopes(text, qs, ruleset, claims, sentences)
     if ruleset.columned:
         _columns(text, qs, ruleset, claims)
     if ruleset.topical:
@@ -338,8 +336,18 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | No
 _BACK_BREAKS = "，,。；;！？!?：:\n"
 
 
-def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    periods = Sentences(text, _PERIOD_END)
+def _periods(sentences: Sentences) -> Sentences:
+    """The sentences a list may run through: the sentence ends less ；and ; (one pass over
+    the ends already found, not another over the text)."""
+    text = sentences.text
+    periods = Sentences.__new__(Sentences)
+    periods.text = text
+    periods.ends = [i for i in sentences.ends if text[i] not in ";；"]
+    return periods
+
+
+def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: Sentences) -> None:
+    periods = _periods(sentences)
     i, n = 0, len(qs)
     while i < n:
         if not ruleset.scope_takes_unit(qs[i].unit):
@@ -454,49 +462,78 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 class _Tables:
     """Tables flattened to lines: a header line of labels, then rows with as many cells
-    (``reflow.table_cells``: runs parted by spaces). A cell's header is the label above it."""
+    (``reflow.table_cells``: runs parted by spaces). A cell's header is the label above it.
+    Built lazily, block by block, around the figures asked about: text without tables
+    costs one look at the figure's line."""
 
     def __init__(self, text: str):
+        self.text = text
         self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
         self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
-        self.line_starts: list[int] = []
-        pos, n = 0, len(text)
+        self.seen: set[int] = set()                          # line starts already looked at
+
+    def _line(self, pos: int) -> tuple[int, int]:
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        return start, len(text) if end < 0 else end
+
+    def _block(self, start: int) -> None:
+        """Read the run of spaced lines around the line at `start` into header/cells."""
+        text = self.text
+        lines = []
+        lo = start
+        while lo > 0:                        # up to the first line of the run
+            prev = self._line(lo - 1)
+            if not _SPACED(text, *prev):
+                break
+            lo = prev[0]
+        pos = lo
+        while pos <= len(text):
+            line = self._line(pos)
+            if not _SPACED(text, *line):
+                break
+            lines.append(line)
+            pos = line[1] + 1
         block: list[tuple[int, list]] = []
-        while pos <= n:
-            end = text.find("\n", pos)
-            end = n if end < 0 else end
-            cells = table_cells(text, pos, end) if " " in text[pos:end] or "\t" in text[pos:end] else []
+        for a, b in lines:
+            self.seen.add(a)
+            cells = table_cells(text, a, b)
             if block and len(cells) != len(block[0][1]):
-                raw = table_cells(text, pos, end, merge=False)   # a 单位 column: 5000 亩 is two cells
+                raw = table_cells(text, a, b, merge=False)   # a 单位 column: 5000 亩 is two cells
                 cells = raw if len(raw) == len(block[0][1]) else cells
             if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
-                block.append((pos, cells))
+                block.append((a, cells))
             else:
-                self._take(text, block)
-                block = [(pos, cells)] if len(cells) >= 2 else []
-            pos = end + 1
-        self._take(text, block)
+                self._take(block)
+                block = [(a, cells)] if len(cells) >= 2 else []
+        self._take(block)
 
-    def _take(self, text: str, block) -> None:
+    def _take(self, block) -> None:
         if len(block) < 2:
             return
         head_start, head = block[0]
-        if any(c.isdigit() for c in text[head_start:head[-1][1]]):
+        if any(c.isdigit() for c in self.text[head_start:head[-1][1]]):
             return
         for start, cells in block[1:]:
             self.header[start] = head
             self.cells[start] = cells
-            self.line_starts.append(start)
 
     def header_cell(self, pos: int) -> tuple[int, int] | None:
-        k = bisect_right(self.line_starts, pos) - 1
-        if k < 0:
-            return None
-        start = self.line_starts[k]
-        for i, (lo, hi) in enumerate(self.cells[start]):
+        start, end = self._line(pos)
+        if start not in self.seen:
+            self.seen.add(start)        # a line is looked at once, however many figures it holds
+            if not _SPACED(self.text, start, end):
+                return None
+            self._block(start)
+        for i, (lo, hi) in enumerate(self.cells.get(start, ())):
             if lo <= pos < hi:
                 return self.header[start][i]
         return None
+
+
+#: white space between two cells of a line
+_SPACED = re.compile(r"\S[ \t\u3000]+\S").search
 
 
 def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
@@ -524,13 +561,12 @@ def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
 # ---- topic: the section is about the rule's subject ----
 
 def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    sections = clauses = tables = None
+    sections = tables = None
     for k, q in enumerate(qs):
         if claims[k] or not ruleset.topic_takes_unit(q.unit):
             continue
         if sections is None:
             sections = _Sections(text)
-            clauses = Sentences(text, re.compile(f"[{re.escape(_CLAUSE_CHARS)}]"))
             tables = _Tables(text) if " " in text or "\t" in text or "\u3000" in text else None
         if tables is not None and tables.header_cell(q.start) is not None:
             continue  # a table cell: its column header says what it is
@@ -540,10 +576,19 @@ def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
             word = sections.about(rule, q.start)
             if word is None:
                 continue
-            lo, hi = clauses.bounds(q.text_start, q.end, limit=40)
+            lo, hi = _clause(text, q.text_start, q.end)
             if rule.exclude and _blocker(rule.exclude, "").search(text, lo, hi):
                 continue
             _add(claims[k], Claim(rule, q.start - sections.bounds(q.start, rule.topic_within)[0], "topic", word))
+
+
+def _clause(text: str, start: int, end: int, limit: int = 40) -> tuple[int, int]:
+    """The clause around text[start:end], at most `limit` characters each way."""
+    lo = max(0, start - limit)
+    for m in _CLAUSE_END.finditer(text, lo, start):
+        lo = m.end()
+    m = _CLAUSE_END.search(text, end, end + limit)
+    return lo, (m.start() if m else min(len(text), end + limit))
 
 
 # ---- why not: what kept each rule from an unclaimed quantity ----
@@ -554,7 +599,7 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     out = []
     lo, hi = sentences.bounds(q.text_start, q.end)
     hits = ruleset.keyword_hits(text, lo, hi)
-    plo, phi = Sentences(text, _PERIOD_END).bounds(q.text_start, q.end, limit=600)
+    plo, phi = _periods(sentences).bounds(q.text_start, q.end, limit=600)
     period_hits = ruleset.keyword_hits(text, plo, phi)
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):

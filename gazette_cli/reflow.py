@@ -63,10 +63,14 @@ def _ends_sentence(s: str) -> bool:
     return last in TERMINAL or (last in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL)
 
 
-def _width(s: str) -> int:
-    """Display width: a Chinese character is two columns, an ASCII one (UTF-8 gives 3 and
-    1 bytes: (bytes + characters) / 2, computed in C)."""
-    return (len(s.encode("utf-8", "surrogatepass")) + len(s)) // 2
+#: punctuation a line may end with (a line ending in it is not cut in mid-figure)
+_PUNCT = frozenset("，,。；;：:、！？!?…”’」』）)】《》〈〉“‘（(【—-")
+
+
+def _cut_figure(s: str, nxt: str) -> bool:
+    """Is a figure cut at this break: the line ends in an Arabic digit and the next goes on
+    with a word, not with punctuation or a new number (120 / 亩, 318.9 / 亿元)?"""
+    return s[-1] in "0123456789０１２３４５６７８９" and not nxt[0].isdigit() and nxt[0] not in _PUNCT
 
 
 #: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap
@@ -76,6 +80,23 @@ _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
 
 
 _TOKEN = re.compile(r"\S+")
+#: a stripped line with white space inside: the only kind that can be a table row
+_SPACED = re.compile(r"\S\s+\S").search
+#: the line-start patterns open with the line break itself: `re` then skips ahead to each
+#: break in C instead of trying every position (the text gets a leading break to match line 1)
+_MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
+_ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
+
+
+def _lines_matching(pattern: re.Pattern, text: str, index: dict[int, int], n: int) -> list[bool]:
+    """For each line, does `pattern` (opening with the break before the line) match it?"""
+    flags = [False] * n
+    for m in pattern.finditer("\n" + text):
+        k = index.get(m.start())     # the break at m.start() in the padded text opens line k
+        if k is not None:
+            flags[k] = True
+    return flags
+
 
 
 def table_cells(text: str, lo: int = 0, hi: int | None = None, merge: bool = True) -> list[tuple[int, int]]:
@@ -103,6 +124,8 @@ def _table_pair(a: str, b: str) -> bool:
     """Two lines of one table (header and row, or two rows): as many cells each, and the
     second ends in a figure or a dash. Prose with a spaced number (获得最高 1000 万元的)
     does not end in one."""
+    if not _SPACED(a) or not _SPACED(b):      # most lines: no cell at all, decided in C
+        return False
     raw_a, raw_b = len(a.split()), len(b.split())
     merged_a = _row_cells(a)
     if not ((raw_a >= 3 and raw_a == raw_b) or (merged_a and merged_a == _row_cells(b))):
@@ -149,7 +172,17 @@ def reflow(text: str) -> Flow:
     seg_start = 0         # original offset where the current segment started
     add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
     # lines that are only a page or chunk marker count as blank between two lines
-    marker = [bool(x) and len(x) <= 9 and _MARKER.fullmatch(x) is not None for x in stripped]
+    # which lines are markers, open an item or have spaces inside: each one regex over the
+    # whole text, in C; the Python loop below only looks the answers up
+    index = dict(zip(starts, range(n)))
+    marker = _lines_matching(_MARKER_LINE, text, index, n)
+    item = _lines_matching(_ITEM_LINE, text, index, n)
+    # a stripped line with white space inside (only such lines can be table rows)
+    spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
+    # display widths: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
+    # bytes: (bytes + characters) / 2)
+    widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
+
     i = 0
     while i < n:
         s = stripped[i]
@@ -161,30 +194,33 @@ def reflow(text: str) -> Flow:
             para_max = 0
             i += 1
             continue
-        width = _width(s)
+        width = widths[i]
         j = i + 1
         while j < n and (not stripped[j] or marker[j]):
             j += 1
         nxt = lines[j] if j < n else ""
-        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or _ITEM.match(stripped[j]) \
-                or _table_pair(s, stripped[j]) or (j + 1 < n and _table_pair(stripped[j], stripped[j + 1])):
+        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or item[j] \
+                or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
+                                   or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
             para_max = 0 if j > i + 1 else max(para_max, width)
             i += 1
             continue
-        blank = any(not stripped[k] for k in range(i + 1, j))
-        if not blank and j > i + 1:
+        if j > i + 1 and all(stripped[i + 1:j]):
             # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
             nxt = stripped[j]
             join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
                 or (s[-1] in _NUMERALS and not nxt[0].isdigit())
         elif j == i + 1:
             # a short first line before a longer one is a headline, not a wrap
-            join = para_max > 0 or width > HEADLINE_SHARE * _width(stripped[j])
-        elif para_max > 0:  # blank lines between: a column break only if this line was full
-            join = width >= FULL_SHARE * para_max
+            join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
+        elif para_max > 0:  # blank lines between: a column break if this line was full,
+            # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
+            nxt = stripped[j]
+            join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
+                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
         else:  # …or, after a paragraph's first line, if the text plainly goes on
             nxt = stripped[j]
-            join = (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS)
+            join = (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) or _cut_figure(s, nxt)
         if not join:
             para_max = 0 if j > i + 1 else max(para_max, width)
             i += 1
