@@ -579,7 +579,21 @@ def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
             lo, hi = _clause(text, q.text_start, q.end)
             if rule.exclude and _blocker(rule.exclude, "").search(text, lo, hi):
                 continue
+            if rule.topic_with and not _blocker(rule.topic_with, "").search(text, _clause_start(text, q.text_start), q.text_start):
+                continue
             _add(claims[k], Claim(rule, q.start - sections.bounds(q.start, rule.topic_within)[0], "topic", word))
+
+
+_LIST_CLAUSE_START = re.compile(r"[，,；;。：:！？!?\n]")
+
+
+def _clause_start(text: str, start: int, limit: int = 40) -> int:
+    """Where the clause of a list item begins: its list (split at 、) counts as one clause
+    (分别完成4.6万亩、4.1万亩: 完成 governs both)."""
+    lo = max(0, start - limit)
+    for m in _LIST_CLAUSE_START.finditer(text, lo, start):
+        lo = m.end()
+    return lo
 
 
 def _clause(text: str, start: int, end: int, limit: int = 40) -> tuple[int, int]:

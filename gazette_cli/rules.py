@@ -33,7 +33,7 @@ METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
                "not_before", "scope", "columns", "topic", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
-TOPIC_FIELDS = {"words", "within", "min"}
+TOPIC_FIELDS = {"words", "within", "min", "with"}
 TOPIC_WITHIN = ("section", "heading", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
@@ -83,6 +83,7 @@ class Rule:
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
     topic_within: str = "section"
     topic_min: int = 1
+    topic_with: tuple[str, ...] = ()     # words one of which must stand in the figure's clause
     topic_re: object = None              # the topic words as one pattern
     priority: int = 0
     description: str = ""
@@ -454,11 +455,7 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
     out = {"scope_after": _whole(raw, "after", 0, 0, 400, "scope", file, label, problems),
            "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
     for key in ("stop", "skip"):
-        words = word_list(raw.get(key) or [])
-        if words is None:
-            problems.append(Problem(file, raw.line_of(key), f"scope.{key} must be a list of words, got {raw.get(key)!r}", label))
-            words = []
-        out[f"scope_{key}"] = tuple(words)
+        out[f"scope_{key}"] = tuple(_words(raw, key, "scope", file, label, problems))
     if not out["scope_after"] and not out["scope_before"]:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
     return out
@@ -478,7 +475,16 @@ def _parse_topic(entry: LineDict, file: str, label: str, problems: list[Problem]
         within = "section"
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
     return {"topic_words": tuple(words), "topic_within": within, "topic_re": pattern,
-            "topic_min": _whole(raw, "min", 1, 1, 100, "topic", file, label, problems)}
+            "topic_min": _whole(raw, "min", 1, 1, 100, "topic", file, label, problems),
+            "topic_with": tuple(_words(raw, "with", "topic", file, label, problems))}
+
+
+def _words(raw: LineDict, key: str, where: str, file: str, label: str, problems: list[Problem]) -> list[str]:
+    words = word_list(raw.get(key) or [])
+    if words is None:
+        problems.append(Problem(file, raw.line_of(key), f"{where}.{key} must be a list of words, got {raw.get(key)!r}", label))
+        return []
+    return words
 
 
 def _parse_examples(entry: LineDict, file: str, label: str, problems: list[Problem]) -> list[Example]:
