@@ -87,6 +87,7 @@ EXPLAINED = [
     ("为企业争取贷款贴息资金500万元。", "500万元", None,
      ["loan_amount.near: 贷款 does not count before '贴息' or after '争取' (not_before / not_after)",
       "loan_amount.amount_then_loan: no pattern matched (keyword 贷款 in the sentence)",
+      "loan_amount.bank_signing: no keyword in the sentence",
       "loan_amount.count_then_total: no pattern matched (keyword 贷款 in the sentence)",
       "loan_amount.from_to: no pattern matched (keyword 贷款 in the sentence)"]),
 ]
