@@ -128,12 +128,17 @@ class _Sections:
 
     def about(self, rule: Rule, pos: int) -> str | None:
         """The first topic word of the rule in the section around `pos` when the section
-        holds at least ``topic.min`` of them, else None (cached per section and rule)."""
-        lo, hi = self.bounds(pos, rule.topic_within)
-        key = (rule.id, lo)
+        holds at least ``topic.min`` of them, else None."""
+        return self.mentions(rule.topic_re, rule.topic_within, rule.topic_min, pos)
+
+    def mentions(self, pattern: re.Pattern, within: str, least: int, pos: int) -> str | None:
+        """The first match of `pattern` in the part (`within`) around `pos` when that part
+        holds at least `least` of them, else None (cached per part and pattern)."""
+        lo, hi = self.bounds(pos, within)
+        key = (pattern.pattern, within, lo)
         if key not in self._topic:
-            found = rule.topic_re.findall(self.text, lo, hi)
-            self._topic[key] = found[0] if len(found) >= rule.topic_min else None
+            found = pattern.findall(self.text, lo, hi)
+            self._topic[key] = found[0] if len(found) >= least else None
         return self._topic[key]
 
 
@@ -162,9 +167,23 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         _columns(text, qs, ruleset, claims)
     if ruleset.topical:
         _topics(text, qs, ruleset, claims)
+    if any(r.context_words for r in ruleset.rules):
+        _in_context(text, qs, claims)
     for c in claims:
         c.sort(key=Claim.key)
     return claims
+
+
+def _in_context(text: str, qs: list[Quantity], claims) -> None:
+    """Drop the claims of a rule with `context` where the figure's paragraph (section,
+    document) does not mention the context's words."""
+    sections = None
+    for k, found in enumerate(claims):
+        if not any(c.rule.context_words for c in found):
+            continue
+        sections = sections or _Sections(text)
+        found[:] = [c for c in found if not c.rule.context_words or sections.mentions(
+            c.rule.context_re, c.rule.context_within, c.rule.context_min, qs[k].start)]
 
 
 def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims, warn, locate) -> None:

@@ -31,9 +31,10 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "scope", "columns", "topic", "priority", "description", "examples", "counterexamples"}
+               "not_before", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
+CONTEXT_FIELDS = {"words", "within", "min"}
 TOPIC_WITHIN = ("section", "heading", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
@@ -84,6 +85,10 @@ class Rule:
     topic_within: str = "section"
     topic_min: int = 1
     topic_with: tuple[str, ...] = ()     # words one of which must stand in the figure's clause
+    context_words: tuple[str, ...] = ()  # context: the rule claims only where these occur …
+    context_within: str = "paragraph"    # … in the figure's paragraph, section or document
+    context_min: int = 1
+    context_re: object = None
     topic_re: object = None              # the topic words as one pattern
     priority: int = 0
     description: str = ""
@@ -414,13 +419,14 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
     scope = _parse_scope(entry, file, label, problems)
     topic = _parse_topic(entry, file, label, problems)
+    context = _parse_context(entry, file, label, problems)
     examples = _parse_examples(entry, file, label, problems)
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                columns=columns, **scope, **topic,
+                columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
@@ -477,6 +483,23 @@ def _parse_topic(entry: LineDict, file: str, label: str, problems: list[Problem]
     return {"topic_words": tuple(words), "topic_within": within, "topic_re": pattern,
             "topic_min": _whole(raw, "min", 1, 1, 100, "topic", file, label, problems),
             "topic_with": tuple(_words(raw, "with", "topic", file, label, problems))}
+
+
+def _parse_context(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
+    raw = _sub_mapping(entry, "context", CONTEXT_FIELDS, file, label, problems, "{words: [银行, 金融机构], within: paragraph}")
+    if raw is None:
+        return {}
+    words = word_list(raw.get("words"))
+    if not words:
+        problems.append(Problem(file, raw.line_of("words"), f"context.words must be a non-empty list of words, got {raw.get('words')!r}", label))
+        words = []
+    within = raw.get("within", "paragraph")
+    if within not in TOPIC_WITHIN:
+        problems.append(Problem(file, raw.line_of("within"), f"context.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
+        within = "paragraph"
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
+    return {"context_words": tuple(words), "context_within": within, "context_re": pattern,
+            "context_min": _whole(raw, "min", 1, 1, 100, "context", file, label, problems)}
 
 
 def _words(raw: LineDict, key: str, where: str, file: str, label: str, problems: list[Problem]) -> list[str]:
