@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .attribution import Claim, RuleTimeoutWarning, Sentences, attribute, why_not
+from .folding import fold
 from .numerals import from_fraction, to_json_number
 from .quantities import Quantity, scanner_for
 from .reading import read_issue
@@ -44,13 +45,16 @@ def _flow(text: str, reflow: bool) -> Flow:
 
 @dataclass
 class _Doc:
-    """One text on its way to records: its path, reflow map and sentence index."""
+    """One text on its way to records: its path, reflow map, the text the scan and the
+    rules read (traditional characters folded, offsets unchanged) and its sentence index."""
 
     path: str
     flow: Flow
+    scan_text: str = ""
 
     def __post_init__(self):
-        self.sentences = Sentences(self.flow.text)
+        self.scan_text = self.scan_text or self.flow.text
+        self.sentences = Sentences(self.scan_text)
 
 
 def _record(doc: _Doc, q: Quantity) -> dict:
@@ -62,18 +66,24 @@ def _record(doc: _Doc, q: Quantity) -> dict:
             "text": text[q.text_start:q.end], "context": text[lo:hi].strip()}
 
 
+def _scan(text: str, path: str, units: Units | None, all_numbers: bool, reflow: bool) -> tuple[_Doc, list[Quantity]]:
+    flow = _flow(text, reflow)
+    doc = _Doc(path, flow, fold(flow.text))
+    return doc, scanner_for(units or load_units()).scan(doc.scan_text, all_numbers=all_numbers)
+
+
 def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool = False,
                     reflow: bool = True) -> tuple[Flow, list[Quantity]]:
-    """Reflow (or not) and scan: the flow with its offset map and the quantities in it."""
-    flow = _flow(text, reflow)
-    return flow, scanner_for(units or load_units()).scan(flow.text, all_numbers=all_numbers)
+    """Reflow (or not) and scan: the flow with its offset map and the quantities in it
+    (traditional characters are read as simplified; offsets are those of the flow)."""
+    doc, qs = _scan(text, "<text>", units, all_numbers, reflow)
+    return doc.flow, qs
 
 
 def quantities_text(text: str, *, path: str = "<text>", units: Units | None = None,
                     all_numbers: bool = False, reflow: bool = True, warn=None) -> list[dict]:
     """Every quantity of a text as records (`gazette quantities`)."""
-    flow, qs = scan_quantities(text, units=units, all_numbers=all_numbers, reflow=reflow)
-    doc = _Doc(path, flow)
+    doc, qs = _scan(text, path, units, all_numbers, reflow)
     return [_record(doc, q) for q in qs]
 
 
@@ -99,9 +109,8 @@ def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> di
 
 def _attributed(text: str, path: str, ruleset: RuleSet | None, reflow: bool, warn):
     ruleset = ruleset if ruleset is not None else load_rules()
-    flow, qs = scan_quantities(text, units=ruleset.units, reflow=reflow)
-    doc = _Doc(path, flow)
-    claims = attribute(flow.text, qs, ruleset, warn, locate=flow.line_col, sentences=doc.sentences)
+    doc, qs = _scan(text, path, ruleset.units, False, reflow)
+    claims = attribute(doc.scan_text, qs, ruleset, warn, locate=doc.flow.line_col, sentences=doc.sentences)
     return ruleset, doc, qs, claims
 
 
@@ -117,14 +126,13 @@ def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = N
     """Every quantity with the rule that claimed it and the other rules that matched."""
     ruleset, doc, qs, claims = _attributed(text, path, ruleset, reflow, warn)
     out = []
-    text = doc.flow.text
     for q, c in zip(qs, claims):
         rec = _record(doc, q)
         rec["metric"] = c[0].rule.metric if c else None
         rec["rule"] = c[0].rule.id if c else None
         rec["reason"] = c[0].reason() if c else None
         rec["also_matched"] = [x.rule.id for x in c[1:]]
-        rec["why_not"] = [] if c or not ruleset.takes_unit(q.unit) else why_not(text, q, ruleset, doc.sentences)
+        rec["why_not"] = [] if c or not ruleset.takes_unit(q.unit) else why_not(doc.scan_text, q, ruleset, doc.sentences)
         out.append(rec)
     return out
 
