@@ -93,11 +93,13 @@ class _Sections:
     """The sections of a text for topic evidence: a heading line (short, no sentence
     punctuation inside or at its end) opens a section that runs to the next heading."""
 
-    _HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;！？!?，,]{2,40}?)[ \t\u3000]*$", re.M)
+    #: opens with the line break itself, so that `re` skips from break to break in C (the
+    #: text gets a break in front to match its first line)
+    _HEADING = re.compile(r"\n[ \t\u3000]*+([^\n]{2,40}+)(?=\n|$)")   # possessive: no backtracking
 
     def __init__(self, text: str):
         self.text = text
-        headings = [m.start() for m in self._HEADING.finditer(text) if _is_heading(m.group(1))]
+        headings = [m.start() for m in self._HEADING.finditer("\n" + text) if _is_heading(m.group(1))]
         #: a text that opens with no heading has an untitled first section
         self.titled = [True] * len(headings)
         if not headings or headings[0] != 0:
@@ -145,9 +147,16 @@ class _Sections:
 _ENUMERATOR = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]")
 
 
+_NOT_IN_HEADING = re.compile(r"[。；;！？!?，,]")
+
+
 def _is_heading(line: str) -> bool:
-    """A line that reads as a title: after its number (二、 (3) 1.) no digit and no colon,
-    so that a table row (`云杉 300万株`) or a breakdown (`城区:420亩`) is not one."""
+    """A line that reads as a title: no sentence punctuation, and after its number (二、 (3)
+    1.) no digit and no colon, so that a table row (`云杉 300万株`) or a breakdown
+    (`城区:420亩`) is not one."""
+    line = line.strip()
+    if len(line) < 2 or _NOT_IN_HEADING.search(line):
+        return False
     rest = _ENUMERATOR.sub("", line)
     return not re.search(r"[\d:：]|[ \t\u3000]{2}", rest)
 
@@ -355,6 +364,11 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | No
 _BACK_BREAKS = "，,。；;！？!?：:\n"
 
 
+def _settled(claims: list[Claim], priority: int) -> bool:
+    """Has a figure a near or pattern claim that no list claim of this priority can beat?"""
+    return any(HOW_RANK[c.how] == 0 and c.rule.priority >= priority for c in claims)
+
+
 def _periods(sentences: Sentences) -> Sentences:
     """The sentences a list may run through: the sentence ends less ；and ; (one pass over
     the ends already found, not another over the text)."""
@@ -367,9 +381,12 @@ def _periods(sentences: Sentences) -> Sentences:
 
 def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: Sentences) -> None:
     periods = _periods(sentences)
+    top = max(r.priority for r in ruleset.scoped)
     i, n = 0, len(qs)
     while i < n:
-        if not ruleset.scope_takes_unit(qs[i].unit):
+        # a figure a keyword already claims nearby (or a pattern) is settled: no list claim
+        # can beat it, so lists are traced only for the figures still open
+        if not ruleset.scope_takes_unit(qs[i].unit) or _settled(claims[i], top):
             i += 1
             continue
         lo, hi = periods.bounds(qs[i].text_start, qs[i].end, limit=600)
@@ -385,12 +402,15 @@ def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: 
             if not rule.scope_after and not rule.scope_before:
                 continue
             fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
-            if not fits:
+            todo = [k for k in fits if not _settled(claims[k], rule.priority)]
+            if not todo:
                 continue
             mine = own_hits(text, rule, hits)
+            if not mine:
+                continue
             stops = ruleset.stops_for(rule, hits)
             back = _governing_back(text, mine, [qs[k] for k in fits])
-            for k in fits:
+            for k in todo:
                 found = scope_of(text, qs[k], rule, mine, stops, back)[0]
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "scope", found[1]))
@@ -435,7 +455,7 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tupl
             continue
         stop = _blocker((), _BACK_BREAKS).search(text, lo, hi) if side == "after" else None
         stop = stop or end_words.search(text, lo, hi)
-        other = next((w for s, e, w in stops if lo <= s and e <= hi), None)
+        other = _first_within(stops, lo, hi)
         if stop is not None or other is not None:
             why = why or f"scope of {word} ended at {other or stop.group()!r}"
             continue
@@ -450,6 +470,16 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tupl
         if best is None or hi - lo < best[0]:
             best = (hi - lo, word)
     return best, why
+
+
+def _first_within(hits, lo: int, hi: int) -> str | None:
+    """The word of the first hit (sorted by start) that lies inside [lo, hi), or None."""
+    k = bisect_left(hits, (lo,))
+    while k < len(hits) and hits[k][0] < hi:
+        if hits[k][1] <= hi:
+            return hits[k][2]
+        k += 1
+    return None
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;、：:（(]")
@@ -551,20 +581,28 @@ class _Tables:
         return None
 
 
-#: white space between two cells of a line
-_SPACED = re.compile(r"\S[ \t\u3000]+\S").search
+_SPACE_INSIDE = re.compile(r"\S[ \t\u3000]+\S").search
+_PROSE = re.compile(r"[，。；！？]").search
+
+
+def _SPACED(text: str, lo: int, hi: int) -> bool:
+    """Can the line text[lo:hi] be a table row: white space between two of its cells, and
+    no sentence punctuation (a paragraph with a spaced number, 最高 1000 万元，…, is prose)?"""
+    return _SPACE_INSIDE(text, lo, hi) is not None and _PROSE(text, lo, hi) is None
 
 
 def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
     if " " not in text and "\t" not in text and "\u3000" not in text:
         return
     tables = None
+    line_end = -1           # the figures of a line that holds no table are passed at once
     for k, q in enumerate(qs):
-        if not ruleset.takes_unit(q.unit, "columned"):
+        if q.start < line_end or not ruleset.takes_unit(q.unit, "columned"):
             continue
         tables = tables or _Tables(text)
         cell = tables.header_cell(q.start)
         if cell is None:
+            line_end = text.find("\n", q.start) % (len(text) + 1)
             continue
         hits = ruleset.keyword_hits(text, *cell)
         for rule in ruleset.columned:

@@ -80,6 +80,7 @@ _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
 
 
 _TOKEN = re.compile(r"\S+")
+_PROSE = re.compile(r"[，。；！？]").search
 #: a stripped line with white space inside: the only kind that can be a table row
 _SPACED = re.compile(r"\S\s+\S").search
 #: the line-start patterns open with the line break itself: `re` then skips ahead to each
@@ -88,14 +89,16 @@ _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|
 _ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
 
 
-def _lines_matching(pattern: re.Pattern, text: str, index: dict[int, int], n: int) -> list[bool]:
+def _lines_matching(pattern: re.Pattern, text: str, starts: list[int], n: int) -> list[bool]:
     """For each line, does `pattern` (opening with the break before the line) match it?"""
     flags = [False] * n
     for m in pattern.finditer("\n" + text):
-        k = index.get(m.start())     # the break at m.start() in the padded text opens line k
-        if k is not None:
+        k = bisect_right(starts, m.start()) - 1   # the padded break at m.start() opens line k
+        if starts[k] == m.start():
             flags[k] = True
     return flags
+
+
 
 
 
@@ -121,17 +124,19 @@ def _row_cells(s: str) -> int:
 
 
 def _table_pair(a: str, b: str) -> bool:
-    """Two lines of one table (header and row, or two rows): as many cells each, and the
-    second ends in a figure or a dash. Prose with a spaced number (获得最高 1000 万元的)
-    does not end in one."""
-    if not _SPACED(a) or not _SPACED(b):      # most lines: no cell at all, decided in C
+    """Two lines of one table (header and row, or two rows): as many cells each (three or
+    more), and the second ends in a figure or a dash. Prose with a spaced number
+    (获得最高 1000 万元的) does not end in one."""
+    ta, tb = a.split(), b.split()
+    if len(ta) < 3 or len(tb) < 3:           # a merged count is never above the raw one
         return False
-    raw_a, raw_b = len(a.split()), len(b.split())
-    merged_a = _row_cells(a)
-    if not ((raw_a >= 3 and raw_a == raw_b) or (merged_a and merged_a == _row_cells(b))):
+    if _PROSE(a) or _PROSE(b):               # sentence punctuation: prose with spaced numbers
         return False
-    lo, hi = table_cells(b)[-1]
-    last = b[lo:hi]
+    if len(ta) != len(tb) and not (_row_cells(a) and _row_cells(a) == _row_cells(b)):
+        return False
+    last = tb[-1]
+    if not last[0].isdigit() and len(last) <= 3 and not any(c.isdigit() for c in last) and tb[-2][-1].isdigit():
+        last = tb[-2]                         # a unit after its figure: 5000 亩
     return last[0].isdigit() or last[-1] in "%％—-－" or last[0] in "—-－+"
 
 
@@ -174,9 +179,8 @@ def reflow(text: str) -> Flow:
     # lines that are only a page or chunk marker count as blank between two lines
     # which lines are markers, open an item or have spaces inside: each one regex over the
     # whole text, in C; the Python loop below only looks the answers up
-    index = dict(zip(starts, range(n)))
-    marker = _lines_matching(_MARKER_LINE, text, index, n)
-    item = _lines_matching(_ITEM_LINE, text, index, n)
+    marker = _lines_matching(_MARKER_LINE, text, starts, n)
+    item = _lines_matching(_ITEM_LINE, text, starts, n)
     # a stripped line with white space inside (only such lines can be table rows)
     spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
     # display widths: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
@@ -200,6 +204,7 @@ def reflow(text: str) -> Flow:
             j += 1
         nxt = lines[j] if j < n else ""
         if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or item[j] \
+                or (spaced[i] and i and spaced[i - 1] and _table_pair(stripped[i - 1], s)) \
                 or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
                                    or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
             para_max = 0 if j > i + 1 else max(para_max, width)
