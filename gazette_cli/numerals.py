@@ -286,8 +286,8 @@ def _plain(s: str) -> Decimal:
         w = _plain(whole) if whole else Decimal(0)
         return (w + _dec("0." + "".join(str(_DIGIT[c]) for c in digits))) * mult
     toks = _tokens(s)
-    if len(toks) > 64:
-        raise NumeralError("too long for a numeral")
+    if len(toks) > MAX_PIECES:
+        raise NumberLimitError(f"a numeral of more than {MAX_PIECES} pieces")
     toks = _merge_wanwan(toks)
     if not any(k == "p" for k, _ in toks):
         if len(toks) == 1:
