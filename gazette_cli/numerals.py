@@ -126,6 +126,22 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     Strict: spaces only between an Arabic number and its multiplier (500 万). Loose (the
     --all-numbers path): spaces between any two pieces (三千 九百 六十五, 四百 点 五).
     """
+    head, piece = _pieces(loose, prefixed)
+    # atomic: no piece is ever given back (no unit starts with a numeral piece: 千米 and 两
+    # are kept out by lookaheads), so a failed match costs its length once, and the heads
+    # never start inside it. At most MAX_PIECES pieces, and maximal: a longer numeral is
+    # not cut but refused whole (``overlong`` finds it, the scanner warns).
+    return rf"(?>{head}{piece}{{0,{MAX_PIECES - 1}}})(?!{piece})"
+
+
+def overlong(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
+    """A numeral of more than MAX_PIECES pieces (matches its first MAX_PIECES)."""
+    head, piece = _pieces(loose, prefixed)
+    return rf"(?>{head}{piece}{{{MAX_PIECES - 1}}})(?={piece})"
+
+
+def _pieces(loose: bool, prefixed) -> tuple[str, str]:
+    """(the first piece of a number, one more piece) as regex sources."""
     sp = SPACE if loose else ""
     pw = power(prefixed)
     ar = arabic(loose)
@@ -158,17 +174,7 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
             rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
     # strict: spaces only after digits, before a power or 余/多 (500 万); one way to match only
     between = rf"(?:(?<={_D})[ \t]+(?={pw}|[余餘多](?!少)))?" if not loose else sp
-    # atomic: no piece is ever given back (no unit starts with a numeral piece: 千米 and 两
-    # are kept out by lookaheads), so a failed match costs its length once, and the heads
-    # above never start inside it. At most MAX_PIECES pieces, and maximal: a longer numeral
-    # is not cut but refused whole (``overlong`` finds it, the scanner warns).
-    return rf"(?>{head}(?:{between}{tail}){{0,{MAX_PIECES - 1}}})(?!{between}{tail})"
-
-
-def overlong(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
-    """A numeral of more than MAX_PIECES pieces (its first MAX_PIECES): too long to read."""
-    plain = number(loose, prefixed)
-    return plain.replace(f"{{0,{MAX_PIECES - 1}}})(?!", f"{{{MAX_PIECES - 1}}})(?=", 1)
+    return head, rf"(?:{between}{tail})"
 
 
 def fraction(num: str, loose: bool = False) -> str:
