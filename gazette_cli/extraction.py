@@ -66,10 +66,18 @@ def _record(doc: _Doc, q: Quantity) -> dict:
             "text": text[q.text_start:q.end], "context": text[lo:hi].strip()}
 
 
-def _scan(text: str, path: str, units: Units | None, all_numbers: bool, reflow: bool) -> tuple[_Doc, list[Quantity]]:
+def _scan(text: str, path: str, units: Units | None, all_numbers: bool, reflow: bool,
+          warn=None) -> tuple[_Doc, list[Quantity]]:
     flow = _flow(text, reflow)
     doc = _Doc(path, flow, fold(flow.text))
-    return doc, scanner_for(units or load_units()).scan(doc.scan_text, all_numbers=all_numbers)
+
+    def refused(offset: int, message: str) -> None:   # a number beyond the limits, placed in the file
+        line, col = flow.line_col(offset)
+        warn(f"{path}: line {line}, column {col}: {message}")
+
+    qs = scanner_for(units or load_units()).scan(doc.scan_text, all_numbers=all_numbers,
+                                                 warn=refused if warn else None)
+    return doc, qs
 
 
 def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool = False,
@@ -83,7 +91,7 @@ def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool 
 def quantities_text(text: str, *, path: str = "<text>", units: Units | None = None,
                     all_numbers: bool = False, reflow: bool = True, warn=None) -> list[dict]:
     """Every quantity of a text as records (`gazette quantities`)."""
-    doc, qs = _scan(text, path, units, all_numbers, reflow)
+    doc, qs = _scan(text, path, units, all_numbers, reflow, warn)
     return [_record(doc, q) for q in qs]
 
 
@@ -109,7 +117,7 @@ def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> di
 
 def _attributed(text: str, path: str, ruleset: RuleSet | None, reflow: bool, warn):
     ruleset = ruleset if ruleset is not None else load_rules()
-    doc, qs = _scan(text, path, ruleset.units, False, reflow)
+    doc, qs = _scan(text, path, ruleset.units, False, reflow, warn)
     claims = attribute(doc.scan_text, qs, ruleset, warn, locate=doc.flow.line_col, sentences=doc.sentences)
     return ruleset, doc, qs, claims
 

@@ -7,12 +7,13 @@ so that 1216.72万 is exactly 12167200.
 Forms read: Arabic digits (ASCII or full-width, thousands commas, decimals, 2e5, 2^5),
 Chinese numerals in everyday and financial (大写) script, simplified and traditional
 (一千二百, 壹仟贰佰, 兩萬), 两/俩, 〇/零, abbreviated tails (一万三 = 13000, 两千四百五 = 2450),
-万万 = 亿, 万亿/兆 = 10^12, mixtures (5亿1万4千6百, 2千零30万, 1.2万亿), Chinese decimals
+万万 = 亿, 万亿/兆 = 10^12, 亿亿 = 10^16, mixtures (5亿1万4千6百, 2千零30万, 1.2万亿), Chinese decimals
 (十五点七, 两千万点五五), fractions (三分之一, 3/4, 一又二分之一), signs (负, -).
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import (ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation, Overflow,
+                     localcontext)
 from functools import lru_cache
 
 import regex
@@ -38,7 +39,7 @@ _DIGIT.update({"〇": 0, "两": 2, "幺": 1, "壹": 1, "贰": 2, "叁": 3, "肆"
                "柒": 7, "捌": 8, "玖": 9})
 _POWER = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8, "兆": 10**12}
 _SMALL = (10, 100, 1000)
-_BIG = (10**12, 10**8, 10**4)
+_BIG = (10**16, 10**12, 10**8, 10**4)
 
 
 _MIXED = __import__("re").compile(r"^\s*([0-9０-９]+)\s+([0-9０-９]+(?:[.．][0-9０-９]+)?[/／][0-9０-９]+)\s*$")
@@ -46,6 +47,50 @@ _MIXED = __import__("re").compile(r"^\s*([0-9０-９]+)\s+([0-9０-９]+(?:[.．
 
 class NumeralError(ValueError):
     """The text is not a number gazette can read."""
+
+
+class NumberLimitError(NumeralError):
+    """A number beyond gazette's limits (MAX_DIGITS): refused, never rounded or cut."""
+
+
+#: the limit on numbers, one for every path: a number is read exactly when it has at most
+#: MAX_DIGITS significant digits and its magnitude (multipliers, exponent and unit factor
+#: applied) is below 10^MAX_DIGITS and, unless zero, at least 10^-MAX_DIGITS; anything
+#: else is refused with a warning. The largest real figures (national budgets, 10^13 元)
+#: are far inside it; float64 and JSON readers keep 15-17 digits of what is written.
+MAX_DIGITS = 50
+#: a numeral has at most this many pieces (digits, powers, 点 and the decimals after it,
+#: 余/多/几): twice MAX_DIGITS; a longer one is refused whole
+MAX_PIECES = 2 * MAX_DIGITS
+#: the arithmetic of values: wide enough that products of values within MAX_DIGITS and
+#: unit factors are exact (the default context rounds at 28 digits, silently)
+CONTEXT = Context(prec=4 * MAX_DIGITS, rounding=ROUND_HALF_EVEN, Emax=10 * MAX_DIGITS,
+                  Emin=-10 * MAX_DIGITS, traps=[InvalidOperation, DivisionByZero, Overflow])
+_LIMIT = Decimal(10) ** MAX_DIGITS
+_TINY = Decimal(10) ** -MAX_DIGITS
+
+
+def within_limits(value: Decimal) -> bool:
+    """Is a value's magnitude inside the limit (below 10^MAX_DIGITS, and at least
+    10^-MAX_DIGITS unless zero)? Exact comparisons; never raises."""
+    if not value.is_finite():
+        return False
+    return not value or _TINY <= value.copy_abs() < _LIMIT
+
+
+def _dec(digits: str) -> Decimal:
+    """A written number (digits, point, exponent) as an exact Decimal; NumberLimitError
+    beyond MAX_DIGITS significant digits or outside the magnitude limit."""
+    try:
+        d = Decimal(digits)
+    except InvalidOperation as exc:
+        raise NumeralError(digits[:40]) from exc
+    t = d.as_tuple()
+    if len(t.digits) > MAX_DIGITS and len("".join(map(str, t.digits)).rstrip("0")) > MAX_DIGITS:
+        raise NumberLimitError(f"more than {MAX_DIGITS} significant digits")
+    if not within_limits(d):
+        raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
+    return d
 
 
 # --- regex sources (for the `regex` module); no capturing groups -------------------------
@@ -81,28 +126,55 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     Strict: spaces only between an Arabic number and its multiplier (500 万). Loose (the
     --all-numbers path): spaces between any two pieces (三千 九百 六十五, 四百 点 五).
     """
+    head, piece = _pieces(loose, prefixed)
+    # atomic: no piece is ever given back (no unit starts with a numeral piece: 千米 and 两
+    # are kept out by lookaheads), so a failed match costs its length once, and the heads
+    # never start inside it. At most MAX_PIECES pieces, and maximal: a longer numeral is
+    # not cut but refused whole (``overlong`` finds it, the scanner warns).
+    return rf"(?>{head}{piece}{{0,{MAX_PIECES - 1}}})(?!{piece})"
+
+
+def overlong(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
+    """A numeral of more than MAX_PIECES pieces (matches its first MAX_PIECES)."""
+    head, piece = _pieces(loose, prefixed)
+    return rf"(?>{head}{piece}{{{MAX_PIECES - 1}}})(?={piece})"
+
+
+def _pieces(loose: bool, prefixed) -> tuple[str, str]:
+    """(the first piece of a number, one more piece) as regex sources."""
     sp = SPACE if loose else ""
     pw = power(prefixed)
     ar = arabic(loose)
-    # 两 inside a numeral only when more numeral follows; a final 两 is the unit (一万两)
-    cn_digit = rf"(?:[{CN_DIGITS}]|[{LIANG}](?={sp}[{_ALL_CN}点點几幾余餘多]))"
-    dec = rf"[点點]{sp}[{_DEC_DIGITS}]+"
-    head_cn = rf"(?<![{_NONZERO_CN}])(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
+    # 两 inside a numeral only when more numeral follows; a final 两 is the unit (一万两).
+    # No digit right after an Arabic digit or after 余/多/几 (十多万 yes, 十多三 no)
+    cn_digit = rf"(?<![0-9０-９余餘多几幾]{sp})(?:[{CN_DIGITS}]|[{LIANG}](?={sp}[{_ALL_CN}点點几幾余餘多]))"
+    dec = rf"[点點]{sp}[{_DEC_DIGITS}]++"
+    # A number starts where no number can go on: not inside a numeral (二〇二五, 一千零五,
+    # 一点五); the other heads below likewise. This keeps the scan linear: a failed match
+    # is never retried from each of its characters.
+    after_cn = rf"(?<![{_NONZERO_CN}]{sp})(?<![{_ALL_CN}][零〇○]{sp})(?:(?<![{_ALL_CN}0-9０-９][点點]{sp})|(?![{_DEC_DIGITS}]))"
+    # 十 goes on a number after 几, 余, 多 (十几十, 二十多十): not a head there
+    after_cn += rf"(?:(?<![{_ALL_CN}0-9０-９][余餘多几幾]{sp})|(?![十拾]))"
+    head_cn = rf"{after_cn}(?![两兩][两兩])(?:[{CN_DIGITS}{LIANG}]|[十拾])"
     # 百余家, 千余人, 万余亩, 百多年, 百万余人: a power alone, then 余 or 多
-    head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百佰千仟万萬亿億](?=[百千万萬亿億]?[余餘多](?!少)))"
+    not_after = rf"(?<![{_ALL_CN}0-9０-９]{sp})"
+    head_cn = rf"(?:{head_cn}|{not_after}[百佰千仟万萬亿億](?=[百千万萬亿億]?[余餘多](?!少)))"
     if loose:  # 百三, 千三: a power first, then one digit
-        head_cn = rf"(?:{head_cn}|(?<![{_ALL_CN}])[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
+        head_cn = rf"(?:{head_cn}|{not_after}[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     first = "[0-9０-９.．]" if loose else "[0-9０-９]"
     # strict: not the last digit of a number typeset with spaces (1 9 9 8 年, 3 5 5 5 万人)
     spaced = "" if loose else r"(?<![0-9０-９][ \t])"
-    head = rf"(?:(?={first})(?<![0-9A-Za-z０-９]){spaced}(?<![0-9０-９][.,．]){ar}|(?=[{_ALL_CN}])(?:{head_cn}))"
-    tail = (rf"(?:{pw}|(?<![0-9０-９]{sp}){cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
+    # not after a power or zero that ends a number (1万|1万, 一千零|5): there it goes on
+    after_ar = rf"(?<![0-9０-９{_ALL_CN}几幾余餘多][{CN_POWERS}零〇]{sp})"
+    if not loose:  # 5 万|5: spaces between digits and power
+        after_ar += rf"(?<![0-9０-９][ \t]+[{CN_POWERS}零〇])"
+    head = (rf"(?:(?={first})(?<![0-9A-Za-z０-９]){spaced}(?<![0-9０-９][.,．]){after_ar}{ar}"
+            rf"|(?=[{_ALL_CN}])(?:{head_cn}))")
+    tail = (rf"(?:{pw}|{cn_digit}|[几幾](?<=[{_ALL_CN}]{sp}[几幾])|[余餘多](?!少)"
             rf"|{dec}|(?<=[{CN_POWERS}零〇]{sp}){ar})")
     # strict: spaces only after digits, before a power or 余/多 (500 万); one way to match only
     between = rf"(?:(?<={_D})[ \t]+(?={pw}|[余餘多](?!少)))?" if not loose else sp
-    # at most 40 pieces (the longest real numeral has about 30): the cost of a failed
-    # match stays bounded, so the scan stays linear on any input
-    return rf"{head}(?:{between}{tail}){{0,40}}"
+    return head, rf"(?:{between}{tail})"
 
 
 def fraction(num: str, loose: bool = False) -> str:
@@ -130,10 +202,7 @@ def _tokens(s: str) -> list[tuple[str, object]]:
             j = i
             while j < n and s[j].isascii() and (s[j].isdigit() or s[j] in ".,"):
                 j += 1
-            try:
-                out.append(("n", Decimal(s[i:j].replace(",", ""))))
-            except InvalidOperation as exc:
-                raise NumeralError(s) from exc
+            out.append(("n", _dec(s[i:j].replace(",", ""))))
             i = j
             continue
         if c in ("零", "〇"):
@@ -194,11 +263,12 @@ def _big(toks) -> Decimal:
 
 
 def _merge_wanwan(toks):
-    """万万 → 亿 (四万万 = 400000000)."""
+    """万万 → 亿 (四万万 = 400000000), 亿亿 → 10^16 (一千万亿亿 = 10^23): a doubled unit
+    multiplier is its square."""
     out = []
     for t in toks:
-        if t == ("p", 10**4) and out and out[-1] == ("p", 10**4):
-            out[-1] = ("p", 10**8)
+        if t in (("p", 10**4), ("p", 10**8)) and out and out[-1] == t:
+            out[-1] = ("p", t[1] ** 2)
         else:
             out.append(t)
     return out
@@ -220,16 +290,16 @@ def _plain(s: str) -> Decimal:
         for c in rest:
             mult *= _POWER[c]
         w = _plain(whole) if whole else Decimal(0)
-        return (w + Decimal("0." + "".join(str(_DIGIT[c]) for c in digits))) * mult
+        return (w + _dec("0." + "".join(str(_DIGIT[c]) for c in digits))) * mult
     toks = _tokens(s)
-    if len(toks) > 64:
-        raise NumeralError("too long for a numeral")
+    if len(toks) > MAX_PIECES:
+        raise NumberLimitError(f"a numeral of more than {MAX_PIECES} pieces")
     toks = _merge_wanwan(toks)
     if not any(k == "p" for k, _ in toks):
         if len(toks) == 1:
             return Decimal(toks[0][1])
         if all(k in ("d", "z") for k, _ in toks):  # digit by digit: 二〇二五
-            return Decimal("".join(str(v) for _, v in toks))
+            return _dec("".join(str(v) for _, v in toks))
         raise NumeralError(s)
     return _big(toks)
 
@@ -240,26 +310,40 @@ def parse_number(text: str) -> Decimal:
 
     >>> parse_number("9.97亿"), parse_number("一千二百"), parse_number("1,234.5")
     (Decimal('997000000.00'), Decimal('1200'), Decimal('1234.5'))
-    Raises NumeralError for text that is not a number.
+    Raises NumeralError for text that is not a number, NumberLimitError (a NumeralError)
+    for a number beyond MAX_DIGITS; nothing else.
     """
+    try:
+        with localcontext(CONTEXT):
+            value = _parse(text)
+    except NumeralError:
+        raise
+    except (ArithmeticError, ValueError) as exc:  # decimal.Overflow, float overflow
+        raise NumberLimitError(f"{type(exc).__name__}") from None
+    if not within_limits(value):
+        raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
+    return value
+
+
+def _parse(text: str) -> Decimal:
     mixed = _MIXED.match(text)
     if mixed:  # 1 3/5: a whole number and a fraction
-        return parse_number(mixed.group(1)) + parse_number(mixed.group(2))
+        return _parse(mixed.group(1)) + _parse(mixed.group(2))
     s = "".join(text.split()).translate(_FULLWIDTH).translate(_VARIANTS)
     if not s:
         raise NumeralError(text)
     if "又" in s:  # 三百五十又三分之一
         whole, _, frac = s.partition("又")
         sign = -1 if whole[:1] in ("负", "-") else 1
-        return sign * (abs(parse_number(whole)) + abs(parse_number(frac)))
+        return sign * (abs(_parse(whole)) + abs(_parse(frac)))
     if "分之" in s:
         den, _, num = s.partition("分之")
         if den in ("百", "千", "万"):  # 百分之五 is a percent: the scanner reads the unit
-            return parse_number(num)
-        d = parse_number(den)
+            return _parse(num)
+        d = _parse(den)
         if d == 0:
             raise NumeralError(text)
-        return parse_number(num) / d
+        return _parse(num) / d
     sign = 1
     if s[0] in "负-":
         sign, s = -1, s[1:]
@@ -269,19 +353,19 @@ def parse_number(text: str) -> Decimal:
         raise NumeralError(text)
     if "/" in s:
         num, _, den = s.partition("/")
-        d = parse_number(den)
+        d = _parse(den)
         if d == 0:
             raise NumeralError(text)
-        return sign * parse_number(num) / d
+        return sign * _parse(num) / d
     if "^" in s:
         base, _, exp = s.partition("^")
         esign = 1
         while exp[:1] in ("-", "+"):
             esign = -esign if exp[0] == "-" else esign
             exp = exp[1:]
-        e = esign * Decimal(exp)
+        e = esign * _dec(exp)
         if abs(e) > 100:
-            raise NumeralError(text)
+            raise NumberLimitError("exponent beyond ^100")
         b = _plain(base)
         if e == e.to_integral_value():
             return sign * b ** int(e)
@@ -292,20 +376,21 @@ def parse_number(text: str) -> Decimal:
         s = s[:-1]
     m = s.lower().find("e")
     if m > 0:
-        try:
-            return sign * Decimal(s.replace(",", "")) * mult
-        except InvalidOperation as exc:
-            raise NumeralError(text) from exc
+        return sign * _dec(s.replace(",", "")) * mult
     return sign * _plain(s) * mult
 
 
 def from_fraction(f) -> Decimal:
-    """An exact unit factor (Fraction) as a Decimal to multiply values by."""
-    return Decimal(f.numerator) / Decimal(f.denominator)
+    """An exact unit factor (Fraction) as a Decimal to multiply values by: exact for a
+    whole number, else rounded to CONTEXT's precision (1/15)."""
+    if f.denominator == 1:
+        return Decimal(f.numerator)
+    return CONTEXT.divide(Decimal(f.numerator), Decimal(f.denominator))
 
 
 def to_json_number(value: Decimal) -> int | float:
-    """A Decimal as the JSON number an analyst expects: integral values as int."""
-    if value == value.to_integral_value():
+    """A Decimal as the JSON number an analyst expects: integral values inside the limit
+    (MAX_DIGITS) as exact int, others as float (beyond 1e308: inf). Never raises."""
+    if within_limits(value) and value == value.to_integral_value():
         return int(value)
     return float(value)

@@ -12,15 +12,16 @@ contain a numeral (一切, 四川, 统一, the units file's ``scanner: not_numbe
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
 
 import regex
 
-from .numerals import (CN_DIGITS, CN_POWERS, LIANG, SPACE, NumeralError, fraction, from_fraction, number,
-                       parse_number)
+from .numerals import (CONTEXT, CN_DIGITS, CN_POWERS, LIANG, MAX_DIGITS, MAX_PIECES, SPACE, NumberLimitError,
+                       NumeralError, fraction, from_fraction, number, overlong, parse_number, within_limits)
 from .units import Unit, Units
 
 #: the qualifier words themselves (约, 超过, 最高, 左右, 以上 …) are data: the `qualifiers`
@@ -43,6 +44,10 @@ _CN_NUMERAL = frozenset(CN_DIGITS + LIANG + CN_POWERS)
 #: what may stand between a lower and an upper bound that make one range (大于100并且小于300)
 _RANGE_GAP = regex.compile(r"[ \t\u3000]*(?:并且|而且|并|且|同时|的同时|又)?[ \t\u3000]*")
 _RANGE_GAP_LOOSE = regex.compile(r"[ \t\u3000，,、]*(?:并且|而且|并|且|同时|的同时|又)?[ \t\u3000，,、]*")
+
+
+class NumberLimitWarning(UserWarning):
+    """A number beyond gazette's limits (numerals.MAX_DIGITS, MAX_PIECES) was skipped."""
 
 
 @dataclass(slots=True)
@@ -122,10 +127,11 @@ class Scanner:
         unit = rf"(?:{u})(?:{_SPACE}[/／每]{_SPACE}(?:{per}))?"
         minor_units = self._alternation(False, standalone_only=False,
                                         only=lambda x: x.kind == "money" and not x.standalone)
-        minor = rf"(?P<minor>(?:{sp}又?{sp}{num}{sp}(?:{minor_units}))+)?" if minor_units else ""
+        # 5元3角2分: a few smaller coins (bounded, so a run of them stays linear)
+        minor = rf"(?P<minor>(?:{sp}又?{sp}{num}{sp}(?:{minor_units})){{1,4}})?" if minor_units else ""
         half = r"(?P<half>半(?![年月天日小个导岛径数价场边壁山决夜身])(?!半))?"
         den = rf"[百佰千仟万萬](?:{sp}[百佰千仟万萬]){{0,2}}{sp}分{sp}之{sp}"
-        pct = rf"(?=[百佰千仟万萬])(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
+        pct = rf"{neg}(?=[百佰千仟万萬])(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
         percent = rf"(?P<p1>{pct})(?:{sp}(?P<c3>{CONNECTORS}){sp}(?P<p2>{pct}))?"
         between = (rf"(?=[^，。；、\n]{{0,8}}?[和与與跟及])(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
                    rf"(?P<bu2>{unit})?{sp}{'之?' if loose else '之'}间")
@@ -147,6 +153,8 @@ class Scanner:
         if loose and self.named:
             names = "|".join(regex.escape(n) for n in sorted(self.named, key=len, reverse=True))
             alts.append(rf"(?<![0-9０-９{CN_DIGITS}{LIANG}{CN_POWERS}])(?P<named>{names})")
+        # last: a numeral too long to read (no other alternative matched it)
+        alts.append(rf"(?P<overlong>{overlong(loose, prefixed)})")
         return "(?:" + "|".join(alts) + ")"
 
     # -- unit handling ------------------------------------------------------------------
@@ -184,14 +192,31 @@ class Scanner:
         return self._unit(written)[0]
 
     # -- scanning -------------------------------------------------------------------------
-    def scan(self, text: str, all_numbers: bool = False) -> list[Quantity]:
+    def scan(self, text: str, all_numbers: bool = False, warn=None) -> list[Quantity]:
+        """Every quantity of `text`. A number beyond the limits (numerals.MAX_DIGITS) is
+        skipped with a warning: warn(offset, message), or a NumberLimitWarning."""
+        with localcontext(CONTEXT):  # exact arithmetic on values (not 28 digits)
+            return self._scan(text, all_numbers, warn or _warn_limit)
+
+    def _scan(self, text: str, all_numbers: bool, warn) -> list[Quantity]:
         pattern = self.loose if all_numbers else self.strict
         out: list[Quantity] = []
+        long_end = -1
         for m in pattern.finditer(text):
             if m.group("skip") is not None:
                 continue
+            if m.group("overlong") is not None:  # one warning for the whole numeral
+                if m.start() != long_end:
+                    warn(m.start(), _refused(text, m.start(), f"a numeral of more than {MAX_PIECES} pieces"))
+                long_end = m.end()
+                continue
             try:
                 q = self._build(text, m, all_numbers)
+                if q and not _inside_limits(q):
+                    raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
+            except NumberLimitError as exc:
+                warn(m.start(), _refused(text, m.start(), str(exc)))
+                continue
             except (NumeralError, ArithmeticError, ValueError):
                 q = None
             if q is False:  # a date, an ordinal, a word: no number at all
@@ -355,13 +380,16 @@ class Scanner:
 
         def value(s: str) -> Decimal:
             s = "".join(s.split())
+            sign = 1
+            if s[0] in "负負-−－":  # 负百分之五 = 百分之负五 = -5 %
+                sign, s = -1, s[1:]
             den, _, num = s.partition("之")
             den = den[:-1]  # 分
             d = Decimal(1)
             for c in den.translate(str.maketrans("佰仟萬", "百千万")):
                 d *= {"百": 100, "千": 1000, "万": 10000}[c]
             n = Decimal(100) if num == "百" else parse_number(num)
-            return n * 100 / d
+            return sign * n * 100 / d
 
         v1 = value(m.group("p1"))
         if m.group("p2") is not None:
@@ -463,6 +491,20 @@ class Scanner:
         if n1 == "一" and unit.kind in ("count", "time") and not unit.report_as:
             return "article" if unit.kind == "count" else "date"
         return None
+
+
+def _inside_limits(q) -> bool:
+    qs = q if isinstance(q, list) else [q]
+    return all(v is None or within_limits(v) for x in qs for v in (x.value, x.min, x.max))
+
+
+def _refused(text: str, start: int, why: str) -> str:
+    shown = text[start:start + 30].split("\n", 1)[0]
+    return f"number not read ({why}; the limit is {MAX_DIGITS} digits): {shown}{'…' if len(shown) == 30 else ''}"
+
+
+def _warn_limit(offset: int, message: str) -> None:
+    warnings.warn(f"at offset {offset}: {message}", NumberLimitWarning, stacklevel=4)
 
 
 def _is_ordinal_or_name(text: str, start: int, n1: str) -> bool:

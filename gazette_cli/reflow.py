@@ -11,6 +11,13 @@ no space between CJK characters or digits.
 
 Every character of the reflowed text maps back to its offset in the original, and from
 there to a 1-based line and column: results always point into the file as it is on disk.
+
+Line breaks: the characters Python's ``str.splitlines`` breaks at. \\n, \\r\\n and a lone \\r
+(old Mac files, mixed endings) end a line, and only they count for line numbers (as in
+editors and Python's universal newlines). \\v, NEL (U+0085) and U+2028 break the text like a
+line break; \\f (pdftotext's page break), \\x1c-\\x1e and U+2029 like a blank line. Those
+odd breaks, and a lone \\r, are \\n in the reflowed text (one character for one, so offsets
+do not move); the column of a character counts them as one character each.
 """
 from __future__ import annotations
 
@@ -26,6 +33,12 @@ _CLOSERS = frozenset("”’」』）)】")
 _CONTINUES = frozenset("，,。；;、：:％%）)」』”’")
 #: a number cut by the break: a numeral character on both sides (１６，０５５，２ | ０６, 一千一 | 百多)
 _NUMERALS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
+#: a lone \r and the odd line breaks, each written \n in the reflowed text
+_ODD_BREAKS = re.compile("\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: the odd breaks that part text like a blank line: a page, file, group, record or paragraph break
+_PAGE_BREAKS = re.compile("[\f\x1c\x1d\x1e\u2029]")
+#: what ends a line for line numbers: universal newlines
+_EOL = re.compile("\r\n?|\n")
 #: a line at least this share of its paragraph's widest line is full: it was wrapped
 FULL_SHARE = 0.8
 #: a paragraph's first line at most this share of the next line's width is a headline
@@ -146,17 +159,35 @@ def _indented(line: str) -> bool:
 
 def identity(text: str) -> Flow:
     """No reflow: every line stands on its own (`--no-reflow`)."""
-    return Flow(text, text, [0], [0], _line_starts(text))
+    return Flow(_plain_breaks(text), text, [0], [0], _line_starts(text))
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    find = text.find
-    i = find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = find("\n", i + 1)
-    return starts
+    """Offsets where the lines of the original start (after \\n, \\r\\n or a lone \\r)."""
+    if "\r" not in text:  # the common case, without a Python step per line
+        starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+    return [0, *(m.end() for m in _EOL.finditer(text))]
+
+
+def _plain_breaks(text: str) -> str:
+    """The text with each lone \\r and odd break written \\n (same length, same offsets)."""
+    return _ODD_BREAKS.sub("\n", text) if _ODD_BREAKS.search(text) else text
+
+
+def _page_lines(source: str, text: str) -> set[int]:
+    """Indices of the lines (of text split at \\n) that end in a page break of the source."""
+    out, line, pos = set(), 0, 0
+    for m in _PAGE_BREAKS.finditer(source):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        out.add(line)
+    return out
 
 
 def reflow(text: str) -> Flow:
@@ -164,6 +195,9 @@ def reflow(text: str) -> Flow:
 
     One pass over the lines (split, stripped and measured by C-level list operations); a
     Python step per line, none per character."""
+    source, text = text, _plain_breaks(text)
+    # lines that end in a page break: a blank line follows them
+    pages = _page_lines(source, text) if text is not source else ()
     lines = text.split("\n")
     n = len(lines)
     stripped = [line.strip() for line in lines]
@@ -203,31 +237,32 @@ def reflow(text: str) -> Flow:
         while j < n and (not stripped[j] or marker[j]):
             j += 1
         nxt = lines[j] if j < n else ""
+        gap = j > i + 1 or i in pages  # a blank line (or a page break) between
         if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or item[j] \
                 or (spaced[i] and i and spaced[i - 1] and _table_pair(stripped[i - 1], s)) \
                 or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
                                    or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
-            para_max = 0 if j > i + 1 else max(para_max, width)
+            para_max = 0 if gap else max(para_max, width)
             i += 1
             continue
+        nxt = stripped[j]
         if j > i + 1 and all(stripped[i + 1:j]):
             # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
-            nxt = stripped[j]
             join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
                 or (s[-1] in _NUMERALS and not nxt[0].isdigit())
-        elif j == i + 1:
+        elif not gap:
             # a short first line before a longer one is a headline, not a wrap
             join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
+        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+            join = True  # a number cut by a column or page break (9.97\\f亿株)
         elif para_max > 0:  # blank lines between: a column break if this line was full,
             # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
-            nxt = stripped[j]
             join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
                 nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
         else:  # …or, after a paragraph's first line, if the text plainly goes on
-            nxt = stripped[j]
-            join = (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) or _cut_figure(s, nxt)
+            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
         if not join:
-            para_max = 0 if j > i + 1 else max(para_max, width)
+            para_max = 0 if gap else max(para_max, width)
             i += 1
             continue
         # keep the original text up to the end of the line, drop the break
@@ -242,4 +277,4 @@ def reflow(text: str) -> Flow:
             para_max = width
         i = j
     parts.append(text[seg_start:])
-    return Flow("".join(parts), text, seg_flat, seg_orig, starts)
+    return Flow("".join(parts), source, seg_flat, seg_orig, _line_starts(source))

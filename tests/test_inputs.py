@@ -337,7 +337,7 @@ def test_huge_number_in_one_file_keeps_the_others(tmp_path):
     p = run("extract", f, SAMPLE, "-f", "jsonl")
     assert len([l for l in p.stdout.splitlines() if str(SAMPLE) in l]) == 10
     assert "Traceback" not in p.stderr and "internal error" not in p.stderr
-    assert "huge.txt: line 1, column 3: record dropped" in p.stderr
+    assert "huge.txt: line 1, column 3: number not read" in p.stderr
 
 
 def test_a_worker_that_dies_is_its_files_error(tmp_path, monkeypatch):
