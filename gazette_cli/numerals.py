@@ -66,8 +66,6 @@ MAX_PIECES = 2 * MAX_DIGITS
 #: unit factors are exact (the default context rounds at 28 digits, silently)
 CONTEXT = Context(prec=4 * MAX_DIGITS, rounding=ROUND_HALF_EVEN, Emax=10 * MAX_DIGITS,
                   Emin=-10 * MAX_DIGITS, traps=[InvalidOperation, DivisionByZero, Overflow])
-_LIMIT = Decimal(10) ** MAX_DIGITS
-_TINY = Decimal(10) ** -MAX_DIGITS
 
 
 def within_limits(value: Decimal) -> bool:
@@ -75,7 +73,9 @@ def within_limits(value: Decimal) -> bool:
     10^-MAX_DIGITS unless zero)? Exact comparisons; never raises."""
     if not value.is_finite():
         return False
-    return not value or _TINY <= value.copy_abs() < _LIMIT
+    # adjusted() is the exponent of the leading digit: |v| < 10^N ⇔ adjusted < N, and
+    # |v| >= 10^-N ⇔ adjusted >= -N (exact, and cheaper than comparing Decimals)
+    return not value or -MAX_DIGITS <= value.adjusted() < MAX_DIGITS
 
 
 def _dec(digits: str) -> Decimal:

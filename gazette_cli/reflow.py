@@ -35,6 +35,7 @@ _CONTINUES = frozenset("，,。；;、：:％%）)」』”’")
 _NUMERALS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
 #: a lone \r and the odd line breaks, each written \n in the reflowed text
 _ODD_BREAKS = re.compile("\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_ANY_ODD = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 #: the odd breaks that part text like a blank line: a page, file, group, record or paragraph break
 _PAGE_BREAKS = re.compile("[\f\x1c\x1d\x1e\u2029]")
 #: what ends a line for line numbers: universal newlines
@@ -177,7 +178,8 @@ def _line_starts(text: str) -> list[int]:
 
 def _plain_breaks(text: str) -> str:
     """The text with each lone \\r and odd break written \\n (same length, same offsets)."""
-    return _ODD_BREAKS.sub("\n", text) if _ODD_BREAKS.search(text) else text
+    # a plain character class first: `re` scans for it fastest, and most text has none
+    return _ODD_BREAKS.sub("\n", text) if _ANY_ODD.search(text) and _ODD_BREAKS.search(text) else text
 
 
 def _page_lines(source: str, text: str) -> set[int]:
@@ -277,4 +279,6 @@ def reflow(text: str) -> Flow:
             para_max = width
         i = j
     parts.append(text[seg_start:])
-    return Flow("".join(parts), source, seg_flat, seg_orig, _line_starts(source))
+    # the line starts of the source: those of the split when it had only \n breaks
+    line_starts = starts if text is source and "\r" not in text else _line_starts(source)
+    return Flow("".join(parts), source, seg_flat, seg_orig, line_starts)
