@@ -199,20 +199,7 @@ def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims,
     """Rules are tried only on sentences that hold a quantity in a unit some rule takes,
     and only the rules whose keywords occur there."""
     timed_out: set[str] = set()
-    i, n = 0, len(qs)
-    while i < n:
-        if not ruleset.takes_unit(qs[i].unit):
-            i += 1
-            continue
-        lo, hi = sentences.bounds(qs[i].text_start, qs[i].end)
-        j = i + 1
-        while j < n and qs[j].start < hi:
-            j += 1
-        group = range(i, j)
-        i = j
-        hits = ruleset.keyword_hits(text, lo, hi)
-        if not hits:
-            continue
+    for lo, hi, group, hits in _sentence_groups(text, qs, ruleset, sentences, lambda k: ruleset.takes_unit(qs[k].unit)):
         masked: dict[str, tuple] = {}
         for rule in _candidates(ruleset, hits):
             if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
@@ -234,6 +221,25 @@ def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims,
                 found = _proximity(text, qs[k], rule, mine)
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "near", found[1]))
+
+
+def _sentence_groups(text: str, qs: list[Quantity], ruleset: RuleSet, sentences: Sentences, wanted,
+                     limit: int = 300):
+    """(lo, hi, the indices of the quantities, the keyword hits) of each sentence that holds
+    a quantity `wanted` (by index) and a keyword; the rest of the text is never searched."""
+    i, n = 0, len(qs)
+    while i < n:
+        if not wanted(i):
+            i += 1
+            continue
+        lo, hi = sentences.bounds(qs[i].text_start, qs[i].end, limit=limit)
+        j = i + 1
+        while j < n and qs[j].start < hi:
+            j += 1
+        group, i = range(i, j), j
+        hits = ruleset.keyword_hits(text, lo, hi)
+        if hits:
+            yield lo, hi, group, hits
 
 
 def _candidates(ruleset: RuleSet, hits) -> list[Rule]:
@@ -380,24 +386,11 @@ def _periods(sentences: Sentences) -> Sentences:
 
 
 def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: Sentences) -> None:
-    periods = _periods(sentences)
     top = max(r.priority for r in ruleset.scoped)
-    i, n = 0, len(qs)
-    while i < n:
-        # a figure a keyword already claims nearby (or a pattern) is settled: no list claim
-        # can beat it, so lists are traced only for the figures still open
-        if not ruleset.scope_takes_unit(qs[i].unit) or _settled(claims[i], top):
-            i += 1
-            continue
-        lo, hi = periods.bounds(qs[i].text_start, qs[i].end, limit=600)
-        j = i + 1
-        while j < n and qs[j].start < hi:
-            j += 1
-        group = range(i, j)
-        i = j
-        hits = ruleset.keyword_hits(text, lo, hi)
-        if not hits:
-            continue
+    # a figure a keyword already claims nearby (or a pattern) is settled: no list claim can
+    # beat it, so lists are traced only for the figures still open
+    opens = lambda k: ruleset.scope_takes_unit(qs[k].unit) and not _settled(claims[k], top)  # noqa: E731
+    for lo, hi, group, hits in _sentence_groups(text, qs, ruleset, _periods(sentences), opens, limit=600):
         for rule in _candidates(ruleset, hits):
             if not rule.scope_after and not rule.scope_before:
                 continue

@@ -462,44 +462,42 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
            "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
     for key in ("stop", "skip"):
         out[f"scope_{key}"] = tuple(_words(raw, key, "scope", file, label, problems))
-    if not out["scope_after"] and not out["scope_before"]:
+    if "after" not in raw and "before" not in raw:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
     return out
 
 
 def _parse_topic(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
-    raw = _sub_mapping(entry, "topic", TOPIC_FIELDS, file, label, problems, "{words: [植树, 苗木], within: section}")
-    if raw is None:
-        return {}
-    words = word_list(raw.get("words"))
-    if not words:
-        problems.append(Problem(file, raw.line_of("words"), f"topic.words must be a non-empty list of words, got {raw.get('words')!r}", label))
-        words = []
-    within = raw.get("within", "section")
-    if within not in TOPIC_WITHIN:
-        problems.append(Problem(file, raw.line_of("within"), f"topic.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
-        within = "section"
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
-    return {"topic_words": tuple(words), "topic_within": within, "topic_re": pattern,
-            "topic_min": _whole(raw, "min", 1, 1, 100, "topic", file, label, problems),
-            "topic_with": tuple(_words(raw, "with", "topic", file, label, problems))}
+    raw, out = _words_where(entry, "topic", TOPIC_FIELDS, "section", file, label, problems,
+                            "{words: [植树, 苗木], within: section}")
+    if raw is not None:
+        out["topic_with"] = tuple(_words(raw, "with", "topic", file, label, problems))
+    return out
 
 
 def _parse_context(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
-    raw = _sub_mapping(entry, "context", CONTEXT_FIELDS, file, label, problems, "{words: [银行, 金融机构], within: paragraph}")
+    return _words_where(entry, "context", CONTEXT_FIELDS, "paragraph", file, label, problems,
+                        "{words: [银行, 金融机构], within: paragraph}")[1]
+
+
+def _words_where(entry: LineDict, key: str, fields: set, within_default: str, file: str, label: str,
+                 problems: list[Problem], example: str) -> tuple[LineDict | None, dict]:
+    """A field of words and where to look for them (topic, context): the raw mapping and
+    the rule attributes `{key}_words`, `{key}_within`, `{key}_min`, `{key}_re`."""
+    raw = _sub_mapping(entry, key, fields, file, label, problems, example)
     if raw is None:
-        return {}
+        return None, {}
     words = word_list(raw.get("words"))
     if not words:
-        problems.append(Problem(file, raw.line_of("words"), f"context.words must be a non-empty list of words, got {raw.get('words')!r}", label))
+        problems.append(Problem(file, raw.line_of("words"), f"{key}.words must be a non-empty list of words, got {raw.get('words')!r}", label))
         words = []
-    within = raw.get("within", "paragraph")
+    within = raw.get("within", within_default)
     if within not in TOPIC_WITHIN:
-        problems.append(Problem(file, raw.line_of("within"), f"context.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
-        within = "paragraph"
+        problems.append(Problem(file, raw.line_of("within"), f"{key}.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
+        within = within_default
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
-    return {"context_words": tuple(words), "context_within": within, "context_re": pattern,
-            "context_min": _whole(raw, "min", 1, 1, 100, "context", file, label, problems)}
+    return raw, {f"{key}_words": tuple(words), f"{key}_within": within, f"{key}_re": pattern,
+                 f"{key}_min": _whole(raw, "min", 1, 1, 100, key, file, label, problems)}
 
 
 def _words(raw: LineDict, key: str, where: str, file: str, label: str, problems: list[Problem]) -> list[str]:

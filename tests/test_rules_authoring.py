@@ -377,3 +377,25 @@ def test_readme_scope_example_checks(in_tmp):
     rs = load_rules([Path("scope.yaml")], default=False)
     got = [(r["value"], r["rule"]) for r in extract_text("全年种草改良12万亩，其中免耕补播5万亩、划破草皮3万亩，另落实禁牧8万亩", ruleset=rs)]
     assert got == [(120000, "grass.near"), (50000, "grass.near"), (30000, "grass.near")]
+
+
+# the fields that reach beyond the clause, each wrong in its own way
+BEYOND = [
+    ("scope without reach", "    scope: {stop: [另外]}\n", ["r.yaml:7: r1: scope needs `after` or `before` (characters a list may run)"]),
+    ("scope reach too long", "    scope: {after: 999}\n", ["r.yaml:7: r1: scope.after must be a whole number from 0 to 400, got 999"]),
+    ("scope not a mapping", "    scope: 60\n", ["r.yaml:7: r1: scope must be a mapping such as {after: 60, before: 20, stop: [另外]}, got 60"]),
+    ("scope unknown field", "    scope: {after: 60, stops: [x]}\n", ["r.yaml:7: r1: scope: unknown field 'stops'; did you mean 'stop'?"]),
+    ("scope skip not words", "    scope: {after: 60, skip: 5}\n", ["r.yaml:7: r1: scope.skip must be a list of words, got 5"]),
+    ("topic without words", "    topic: {within: section}\n", ["r.yaml:7: r1: topic.words must be a non-empty list of words, got None"]),
+    ("topic within unknown", "    topic: {words: [苗木], within: page}\n",
+     ["r.yaml:7: r1: topic.within must be one of section, heading, paragraph, document, got 'page'"]),
+    ("context min zero", "    context: {words: [银行], min: 0}\n", ["r.yaml:7: r1: context.min must be a whole number from 1 to 100, got 0"]),
+    ("columns not a flag", "    columns: yes please\n", ["r.yaml:7: r1: columns must be true or false, got 'yes please'"]),
+    ("not_before not words", "    not_before: {a: 1}\n", ["r.yaml:7: r1: not_before must be a list of words, got {'a': 1}"]),
+]
+
+
+@pytest.mark.parametrize("case,field,expected", BEYOND, ids=[c for c, _, _ in BEYOND])
+def test_fields_beyond_the_clause_are_checked(in_tmp, case, field, expected):
+    write("r.yaml", HEAD + RULE + "    keywords: [投资]\n" + field)
+    assert [str(p) for p in check_rules([Path("r.yaml")], default=False)] == expected
