@@ -9,10 +9,57 @@ from typing import List, Optional
 import typer
 
 from . import batch, export
-from .cli import (ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, OutputOpt, PackOpt, QuietOpt, RulesOpt,
-                  _check_output, _emit, _fail, _format, _load_ruleset, _task, err)
 from .errors import GazetteError
 from .summary import GROUPS, PERIODS
+
+# cli.py imports this module to register `summary`: the helpers of cli.py are looked up when
+# called (importing them here would be circular, and break `python -m gazette_cli.cli`)
+FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
+RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable).")
+NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
+PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable).")
+IncludeOpt = typer.Option(None, "--include", help="Only files matching this pattern (repeatable).")
+ExcludeOpt = typer.Option(None, "--exclude", help="Skip files matching this pattern (repeatable).")
+JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No closing summary line.")
+
+
+def _cli():
+    from . import cli
+    return cli
+
+
+def _fail(msg, code=1):
+    _cli()._fail(msg, code)
+
+
+def _emit(*a):
+    _cli()._emit(*a)
+
+
+def _format(output, fmt):
+    return _cli()._format(output, fmt)
+
+
+def _check_output(output, inputs=()):
+    _cli()._check_output(output, inputs)
+
+
+def _load_ruleset(rules, no_default, packs=None):
+    return _cli()._load_ruleset(rules, no_default, packs)
+
+
+def _task(*a, **kw):
+    return _cli()._task(*a, **kw)
+
+
+class _Err:
+    def print(self, *a, **kw):
+        _cli().err.print(*a, **kw)
+
+
+err = _Err()
 
 
 def _jobs(jobs, n):

@@ -194,6 +194,8 @@ class Store:
             self.con.execute(f"CREATE TABLE IF NOT EXISTS records ({rcols}, PRIMARY KEY (issue, seq))")
             if self.engine == "sqlite":
                 self.con.execute("CREATE INDEX IF NOT EXISTS issues_path ON issues (path)")
+            else:
+                self.con.execute("CHECKPOINT")  # the schema in the file itself, the log empty
         except Exception as exc:
             raise StoreError(f"{self.path}: not a gazette store ({str(exc).splitlines()[0]})") from None
 
