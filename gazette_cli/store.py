@@ -242,17 +242,18 @@ class Store:
         return pd.read_sql_query(f"SELECT * FROM {table} ORDER BY {order}", self.con)
 
     # -- writing -------------------------------------------------------------------------
-    def put(self, issue: dict, records: list[dict]) -> int:
+    def put(self, issue: dict, records: list[dict], *, new: bool = False) -> int:
         """Replace, in one transaction, the issue with these bytes and any older version of
-        its path by `issue` and its records. Returns the number of records removed."""
+        its path by `issue` and its records. Returns the number of records removed.
+        `new`: the caller knows that neither the hash nor the path is stored."""
         rows = [_record_row(issue["hash"], i, r) for i, r in enumerate(records)]
         icols = [c for c, _, _ in ISSUE_COLUMNS]
         ph = ", ".join("?" for _ in icols)
         con = self.con
         con.execute("BEGIN TRANSACTION" if self.engine == "duckdb" else "BEGIN IMMEDIATE")
         try:
-            old = [h for (h,) in con.execute("SELECT hash FROM issues WHERE hash = ? OR path = ?",
-                                             [issue["hash"], issue["path"]]).fetchall()]
+            old = [] if new else [h for (h,) in con.execute("SELECT hash FROM issues WHERE hash = ? OR path = ?",
+                                                            [issue["hash"], issue["path"]]).fetchall()]
             removed = 0
             for h in old:
                 removed += con.execute("SELECT count(*) FROM records WHERE issue = ?", [h]).fetchone()[0]
@@ -273,26 +274,26 @@ class Store:
 
     def _insert_records(self, rows: list[tuple]) -> None:
         cols = [c for c, _, _ in RECORD_COLUMNS]
+        names = ", ".join(map(_q, cols))
         if self.engine == "duckdb":
-            # DuckDB inserts a DataFrame ~7x faster than executemany's row-by-row binding
-            import pandas as pd
-            df = pd.DataFrame(rows, columns=cols)
-            for c in _FLOATS:
-                df[c] = df[c].astype("float64")
-            for c in ("page", "line", "column", "seq"):
-                df[c] = df[c].astype("Int64")
-            for c in cols:
-                if df[c].dtype == object or str(df[c].dtype).startswith("str"):
-                    df[c] = df[c].astype(object)
-            self.con.register("_gazette_rows", df)
             try:
-                self.con.execute(f"INSERT INTO records ({', '.join(map(_q, cols))}) "
-                                 f"SELECT {', '.join(map(_q, cols))} FROM _gazette_rows")
-            finally:
-                self.con.unregister("_gazette_rows")
-        else:
-            ph = ", ".join("?" for _ in cols)
-            self.con.executemany(f"INSERT INTO records ({', '.join(map(_q, cols))}) VALUES ({ph})", rows)
+                import pyarrow as pa
+            except ImportError:
+                pa = None
+            if pa is not None:
+                # DuckDB binds executemany's rows one by one; an Arrow table it scans whole
+                # (18 rows: ~6 ms against ~15 ms; 200 rows: ~5 ms against ~45 ms)
+                types = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "BIGINT": pa.int64(), "DATE": pa.string()}
+                table = pa.table({c: pa.array([r[i] for r in rows], types.get(t, pa.string()))
+                                  for i, (c, _, t) in enumerate(RECORD_COLUMNS)})
+                self.con.register("_gazette_rows", table)
+                try:
+                    self.con.execute(f"INSERT INTO records ({names}) SELECT {names} FROM _gazette_rows")
+                finally:
+                    self.con.unregister("_gazette_rows")
+                return
+        ph = ", ".join("?" for _ in cols)
+        self.con.executemany(f"INSERT INTO records ({names}) VALUES ({ph})", rows)
 
 
 def _float(v):
@@ -352,6 +353,7 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
     report = Report()
     with Store(db, write=True, wait=wait) as store:
         known = store.known()
+        paths = {p for p, _ in known.values()}
         todo: list[batch.Item] = []
         for it in items:
             if it.path == STDIN:
@@ -387,7 +389,10 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                      "pages": res.pages, "bytes": res.size, "records": len(res.records),
                      "gazette_version": version, "rules_hash": rhash,
                      "extracted_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")}
-            report.removed += store.put(issue, res.records)
+            new = issue["hash"] not in known and issue["path"] not in paths
+            report.removed += store.put(issue, res.records, new=new)
+            known[issue["hash"]] = (issue["path"], rhash)     # the same bytes again in this run replace it
+            paths.add(issue["path"])
             report.added += len(res.records)
             report.extracted += 1
             if on_result:
