@@ -72,8 +72,6 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
     """`gazette extract … --db STORE` and/or `--dask SCHEDULER`."""
     if db is None:
         return _run_dask(files, task, ruleset, dask, fmt, output, include, exclude, quiet)
-    if dask is not None:
-        _fail("--dask and --db cannot be combined yet: extract with --dask to a file, or into the store without --dask", 2)
     if fmt or output:
         _fail("--db writes to the store, not to --format/--output; read it with `gazette summary --db` "
               "or gazette_cli.read_store()", 2)
@@ -90,8 +88,13 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
             err.print(f"gazette: {res.error}", markup=False)
 
     try:
+        run = None
+        if dask is not None:
+            from .distributed import runner
+            run = runner(ruleset, task, dask)
         rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs, 2),
-                               force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown)
+                               force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown,
+                               run=run)
     except StoreBusy as exc:
         _fail(str(exc))
     except GazetteError as exc:

@@ -123,3 +123,17 @@ def extract_results(paths: Iterable[str], *, ruleset, task: batch.Task, schedule
     if not paths:
         return []
     return compute(results_bag(paths, ruleset=ruleset, task=task), scheduler)
+
+
+def runner(ruleset, task: batch.Task, scheduler: str):
+    """A `run(items)` for store.extract_to_store: the files on Dask, the names that gave no
+    file (their error or note) as the batch layer gives them."""
+    def run(items):
+        paths = [it.path for it in items if not (it.error or it.note)]
+        done = iter(extract_results(paths, ruleset=ruleset, task=task, scheduler=scheduler))
+        for it in items:
+            if it.error or it.note:
+                yield batch.FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+            else:
+                yield next(done)
+    return run

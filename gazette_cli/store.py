@@ -21,7 +21,6 @@ One writer at a time: a second gets :class:`StoreBusy` (a one-line message), or 
 """
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -35,6 +34,11 @@ from typing import Callable, Iterable
 from . import batch
 from .errors import GazetteError
 from .inputs import STDIN
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own locking only (writers take turns per transaction)
+    fcntl = None
 
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 DUCKDB_SUFFIXES = (".duckdb", ".ddb")
@@ -166,7 +170,7 @@ class Store:
             self.con = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open ({exc})") from None
-        if self.write:
+        if self.write and fcntl is not None:
             # SQLite lets writers take turns per transaction; a whole run holds this lock so
             # that two runs never interleave (flock: independent of SQLite's own fcntl locks)
             fd = os.open(self.path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
@@ -178,6 +182,7 @@ class Store:
                 raise StoreBusy(f"{self.path}: in use by another gazette process; "
                                 "try again when it has finished, or give --wait SECONDS") from None
             self._lock_fd = fd
+        if self.write:
             try:
                 self.con.execute("PRAGMA journal_mode=WAL")
                 self.con.execute("PRAGMA synchronous=NORMAL")
@@ -339,11 +344,12 @@ class Report:
 
 def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, task: batch.Task,
                      ruleset=None, jobs: int = 1, force: bool = False, wait: float = 0.0,
-                     include=(), exclude=(), on_result: Callable[[batch.FileResult | None, str], None] | None = None
-                     ) -> Report:
+                     include=(), exclude=(), on_result: Callable[[batch.FileResult | None, str], None] | None = None,
+                     run: Callable[[list[batch.Item]], Iterable[batch.FileResult]] | None = None) -> Report:
     """Extract every file `paths` name into the store at `db` (created when missing).
     `on_result(result, status)` is called per file: status 'extracted', 'unchanged',
-    'duplicate' (result None) or 'failed'. Raises StoreBusy, StoreError."""
+    'duplicate' (result None) or 'failed'. `run(items)` replaces the batch layer's run
+    (gazette_cli.distributed passes Dask's). Raises StoreBusy, StoreError."""
     if ruleset is None:
         from .rules import load_rules
         ruleset = load_rules(list(task.rules), default=task.default_rules, packs=task.packs)
@@ -374,9 +380,13 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                     on_result(None, "unchanged" if same else "duplicate")
                 continue
             todo.append(it)
-        if jobs <= 1:
-            batch.prepare(task, ruleset=ruleset)
-        for res in batch.run(todo, task, jobs):
+        if run is None:
+            if jobs <= 1:
+                batch.prepare(task, ruleset=ruleset)
+            results = batch.run(todo, task, jobs)
+        else:
+            results = run(todo)
+        for res in results:
             if res.error or (not res.digest and res.warnings):
                 if res.error:
                     report.failed += 1

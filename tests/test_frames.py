@@ -64,7 +64,7 @@ def test_a_bad_file_is_an_error_naming_it(tmp_path):
 @pytest.mark.parametrize("db", ["a.sqlite", pytest.param("a.duckdb", marks=pytest.mark.skipif(
     importlib.util.find_spec("duckdb") is None, reason="duckdb not installed"))])
 def test_read_store_equals_extract_frame(archive, tmp_path, db):
-    assert gazette("extract", archive, "--db", tmp_path / db).returncode == 0
+    assert gazette("extract", archive, "--db", tmp_path / db, "-j", "1").returncode == 0
     stored = gz.read_store(tmp_path / db)
     assert {c: str(stored[c].dtype) for c in DTYPES} == DTYPES
     assert list(stored.columns) == list(DTYPES) + ["issue"]

@@ -79,7 +79,7 @@ def test_rerun_adds_nothing_and_changes_replace_their_rows(tmp_path, db):
 def test_changed_rules_and_force_extract_again(tmp_path, db):
     make_archive(tmp_path / "issues", 3, small=True)
     store = tmp_path / db
-    assert gazette("extract", tmp_path / "issues", "--db", store).returncode == 0
+    assert gazette("extract", tmp_path / "issues", "--db", store, "-j", "1").returncode == 0
     extra = tmp_path / "mine.yaml"
     extra.write_text("rules:\n  - id: loan_amount.mine\n    metric: loan_amount\n    keywords: [惠农贷款]\n"
                      "    before: 8\n    after: 2\n", "utf-8")
@@ -113,8 +113,8 @@ def test_the_same_bytes_under_two_paths_are_stored_once(tmp_path):
     make_archive(tmp_path / "issues", 2, small=True)
     (tmp_path / "copy.txt").write_bytes((tmp_path / "issues").joinpath(sorted(p.name for p in (tmp_path / "issues").iterdir())[0]).read_bytes())
     store = tmp_path / "a.sqlite"
-    assert gazette("extract", tmp_path / "issues", "--db", store).returncode == 0
-    r = gazette("extract", tmp_path / "issues", tmp_path / "copy.txt", "--db", store)
+    assert gazette("extract", tmp_path / "issues", "--db", store, "-j", "1").returncode == 0
+    r = gazette("extract", tmp_path / "issues", tmp_path / "copy.txt", "--db", store, "-j", "1")
     assert "0 issue(s) extracted, 2 unchanged, 1 duplicate(s) of stored issues" in r.stderr, r.stderr
     with Store(store) as s:
         assert s.counts() == (2, 4)
@@ -183,7 +183,7 @@ def test_a_second_writer_fails_with_one_line(tmp_path, db):
                 extract_to_store([tmp_path / "issues"], store, task=batch.Task())
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1 and "in use by another" in r.stderr and "Traceback" not in r.stderr
-    r = gazette("extract", tmp_path / "issues", "--db", store)   # the lock went with the first writer
+    r = gazette("extract", tmp_path / "issues", "--db", store, "-j", "1")   # the lock went with the first writer
     assert r.returncode == 0 and "2 issue(s) extracted" in r.stderr
 
 

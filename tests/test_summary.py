@@ -128,7 +128,7 @@ def test_plot_is_written_and_not_blank(tmp_path, name):
     from .store_helpers import make_archive
     make_archive(tmp_path / "issues", 12, small=True)
     (tmp_path / "issues" / "2024-06-01_rate.txt").write_text("群众满意率达98.5%。\n栽植苗木120万株。\n", "utf-8")
-    r = gazette("summary", tmp_path / "issues", "--plot", tmp_path / name, "-q", "-o", tmp_path / "s.csv")
+    r = gazette("summary", tmp_path / "issues", "--plot", tmp_path / name, "-q", "-o", tmp_path / "s.csv", "-j", "1")
     assert r.returncode == 0, r.stderr
     data = (tmp_path / name).read_bytes()
     assert len(data) > 10_000
