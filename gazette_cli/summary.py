@@ -201,7 +201,17 @@ def plot(summary, path: str, *, warn=None) -> None:
     write_bytes(path, data)
 
 
+def _wan_yi_label(v, _pos=None) -> str:
+    """An axis number as Chinese prose writes it: 6万亿, 1.5亿, 3000万, 850."""
+    for size, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
+        if abs(v) >= size:
+            return f"{v / size:.4g}{word}"
+    return f"{v:.4g}"
+
+
 def _draw(plt, summary, ext: str) -> bytes:
+    from matplotlib.ticker import FuncFormatter
+
     import io
 
     dated = summary[summary["start"].notna()]
@@ -228,6 +238,7 @@ def _draw(plt, summary, ext: str) -> bytes:
         what = "平均" if units == ["%"] else "合计"
         ax.set_ylabel(f"{what}（{'、'.join(units)}）" if units else "")
         ax.tick_params(axis="x", labelrotation=30)
+        ax.yaxis.set_major_formatter(FuncFormatter(_wan_yi_label))
         if any(ax.get_legend_handles_labels()[1]):
             ax.legend(fontsize="small")
         ax.grid(True, alpha=0.3)

@@ -159,3 +159,10 @@ def test_plot_chinese_labels_have_a_font(tmp_path):
     plot(summarize(to_frame([rec(1, "2025-01-01"), rec(3, "2025-02-01")]), period="month"),
          str(tmp_path / "p.png"), warn=warnings.append)
     assert warnings == []                    # no glyph missing, Latin or Chinese
+
+
+@pytest.mark.parametrize("value, label", [(6e12, "6万亿"), (1.5e8, "1.5亿"), (3e7, "3000万"), (12345, "1.234万"),
+                                          (850, "850"), (93.25, "93.25"), (0, "0"), (-2e4, "-2万")])
+def test_plot_axis_numbers_in_wan_and_yi(value, label):
+    from gazette_cli.summary import _wan_yi_label
+    assert _wan_yi_label(value) == label
