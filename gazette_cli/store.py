@@ -12,7 +12,8 @@ or ``.db`` name uses the standard library's SQLite). Two tables:
   never breaks an old store.
 
 Idempotent: an issue whose bytes are stored under the same rules hash is skipped (the same
-bytes under a second path too: an issue counts once). A changed file replaces its own rows,
+bytes under a second path too: an issue counts once; but a file moved from a path that no
+longer exists is stored again under its new one). A changed file replaces its own rows,
 changed rules (the hash of the rule files' and the units file's bytes, and the reflow
 setting) re-extract, ``force`` re-extracts all. Each issue is written in one transaction,
 so a killed run leaves every issue whole or absent and the next run completes it.
@@ -370,6 +371,8 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                 continue
             digest = None if force else file_digest(it.path)
             stored = known.get(digest) if digest else None
+            if stored and stored[0] != os.path.abspath(it.path) and not os.path.exists(stored[0]):
+                stored = None                        # moved: stored again under its new path
             if stored and stored[1] == rhash:
                 same = stored[0] == os.path.abspath(it.path)
                 if same:

@@ -219,3 +219,16 @@ def stored_order(issues, rec):
     """The store's order of records: by issue hash, then position in the issue."""
     h = issues.set_index("path")["hash"]
     return (h[str(Path(rec["file"]).resolve())], rec["line"], rec["column"])
+
+
+def test_a_moved_file_is_stored_under_its_new_path(tmp_path):
+    files = make_archive(tmp_path / "issues", 2, small=True)
+    store = tmp_path / "a.sqlite"
+    assert gazette("extract", tmp_path / "issues", "--db", store, "-j", "1").returncode == 0
+    (tmp_path / "moved").mkdir()
+    new = files[0].rename(tmp_path / "moved" / files[0].name)
+    r = gazette("extract", tmp_path / "issues", tmp_path / "moved", "--db", store, "-j", "1")
+    assert "1 issue(s) extracted, 1 unchanged" in r.stderr and "2 record(s) added, 2 replaced" in r.stderr, r.stderr
+    with Store(store) as s:
+        assert sorted(s.frame("issues")["path"]) == sorted([str(new.resolve()), str(files[1].resolve())])
+        assert set(s.frame("records")["file"]) == {str(new), str(files[1])}
