@@ -204,7 +204,11 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
     cols = list(table.columns.drop("start"))
     if not quiet and not rows:
         err.print("gazette: no records to summarize", markup=False)
-    _emit(rows, fmt, output, cols, f"metrics per {period}" + (f" and {group}" if group else ""))
+    title = f"metrics per {period}" + (f" and {group}" if group else "")
+    if fmt == "table" and not output:
+        _cli()._out().print(_table(rows, cols, title))
+    else:
+        _emit(rows, fmt, output, cols, title)
     if plot:
         try:
             draw(table, plot, warn=lambda w: err.print(f"gazette: warning: {w}", markup=False))
@@ -239,3 +243,26 @@ def _records(paths, task, ruleset, include, exclude, jobs) -> list[dict]:
     if failed:
         err.print(f"gazette: {failed} file(s) failed; the summary leaves them out", markup=False)
     return records, failed
+
+
+_NUMBERS = ("count", "sum", "min", "max", "approx", "at_least", "at_most", "ranges", "sum_low", "sum_high")
+
+
+def _table(rows: list[dict], cols: list[str], title: str):
+    """The summary in a terminal: numbers right-aligned with thousands separators, the mark
+    before the sum, and the qualifier and range columns only when some row has one."""
+    from rich.table import Table
+
+    show = [c for c in cols if c not in _NUMBERS[4:] or any(r.get(c) for r in rows)]
+    table = Table(title=title)
+    for c in show:
+        table.add_column(c, justify="right" if c in _NUMBERS else "left", no_wrap=True)
+    for r in rows:
+        table.add_row(*[_num(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or "")) for c in show])
+    return table
+
+
+def _num(v) -> str:
+    if v is None:
+        return ""
+    return f"{v:,}" if isinstance(v, int) else f"{v:,.6g}" if abs(v) >= 1e15 else f"{v:,}"

@@ -108,7 +108,7 @@ def as_records(summary) -> list[dict]:
             elif hasattr(v, "item"):
                 v = v.item()
             if isinstance(v, float) and math.isfinite(v):
-                v = float(f"{v:.12g}")  # a sum of decimals: 686.32, not 686.3199999999999
+                v = float(f"{v:.15g}")  # a sum of decimals: 686.32, not 686.3199999999999
                 if v.is_integer() and abs(v) < 2 ** 53:
                     v = int(v)
             rec[k] = v

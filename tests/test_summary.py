@@ -166,3 +166,10 @@ def test_plot_chinese_labels_have_a_font(tmp_path):
 def test_plot_axis_numbers_in_wan_and_yi(value, label):
     from gazette_cli.summary import _wan_yi_label
     assert _wan_yi_label(value) == label
+
+
+def test_the_terminal_table_shows_only_the_qualifier_columns_in_use(tmp_path):
+    (tmp_path / "2025-03-01.txt").write_text("县农商行发放惠农贷款500万元。\n", "utf-8")
+    out = gazette("summary", tmp_path / "2025-03-01.txt").stdout
+    assert "5,000,000" in out and "loan_amount" in out
+    assert "approx" not in out and "ranges" not in out and "sum_low" not in out
