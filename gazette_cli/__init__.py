@@ -7,6 +7,8 @@ Everything the command line does, the library does from Python::
     result.records            # list of dicts: file, line, column, metric, value, unit, …
     gz.quantities_text("育苗总量达9.97\\n亿株")
     gz.parse_number("一千二百")  # Decimal('1200')
+    df = gz.extract_frame(["issues/"])      # a pandas DataFrame, typed
+    df = gz.read_store("archive.duckdb")    # what `gazette extract --db` stored
 """
 from .errors import DataFileError, GazetteError, InputError, Problem
 from .extraction import (Result, explain, explain_text, extract, extract_text, quantities,
@@ -15,6 +17,8 @@ from .numerals import NumeralError, parse_number
 from .reading import read_issue
 from .reflow import reflow
 from .checking import check_rules
+from .frames import extract_frame, read_store
+from .store import Store, StoreBusy, extract_to_store
 from .rules import RuleSet, load_rules
 from .units import Units, load_units
 
@@ -22,4 +26,10 @@ __version__ = "0.1.0"
 __all__ = ["DataFileError", "GazetteError", "InputError", "Problem", "Result", "explain", "explain_text",
            "extract", "extract_text", "quantities", "quantities_text", "scan_quantities", "NumeralError",
            "parse_number", "read_issue", "reflow", "RuleSet", "check_rules", "load_rules", "Units",
-           "load_units"]
+           "load_units", "extract_frame", "read_store", "extract_bag", "Store", "StoreBusy", "extract_to_store"]
+
+
+def extract_bag(paths_or_glob, **kw):
+    """The records as a dask.bag (the 'dask' extra); see gazette_cli.distributed."""
+    from .distributed import extract_bag as bag
+    return bag(paths_or_glob, **kw)

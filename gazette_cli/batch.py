@@ -11,6 +11,7 @@ file's error and the batch goes on. `process` is the one place where that is dec
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from typing import Iterable, Iterator
 
 from .errors import GazetteError
 from .inputs import SUFFIXES, STDIN, read_issue
+from .inputs import _load as load_bytes
 
 COMMANDS = ("extract", "quantities", "explain")
 
@@ -54,6 +56,11 @@ class FileResult:
     format: str = ""
     encoding: str = ""
     reason: str = ""
+    #: the SHA-256 of the bytes read, the number of pages (paged formats) and what the file
+    #: says about itself (date, title): what a store keeps about the issue
+    digest: str = ""
+    pages: int | None = None
+    meta: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -234,12 +241,15 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
     become that file's error (the one place where that happens)."""
     name = "<stdin>" if path == STDIN else path
     try:
+        if data is None:
+            data = load_bytes(path)
         issue = read_issue(path, data)
         warnings = list(issue.warnings)
         records = _writable(prepare(task)(issue.text, issue.path, warnings.append), issue.path, warnings)
-        size = len(data) if data is not None else (os.path.getsize(path) if path != STDIN else 0)
-        return FileResult(issue.path, _placed(records, issue), warnings, None, size,
-                          issue.format, issue.encoding, issue.reason)
+        meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
+        return FileResult(issue.path, _placed(records, issue), warnings, None, len(data),
+                          issue.format, issue.encoding, issue.reason, hashlib.sha256(data).hexdigest(),
+                          len(issue.page_starts) or None, meta)
     except GazetteError as exc:
         return FileResult(name, error=str(exc))
     except Exception as exc:  # a bug of ours: this file's error, the batch goes on

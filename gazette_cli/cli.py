@@ -186,10 +186,18 @@ def extract(files: List[Path] = typer.Argument(..., help=FilesHelp),
             rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
             pack: Optional[List[str]] = PackOpt, no_reflow: bool = NoReflowOpt,
             include: Optional[List[str]] = IncludeOpt, exclude: Optional[List[str]] = ExcludeOpt,
-            jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
+            jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt,
+            db: Optional[str] = typer.Option(None, "--db", help="Add the records to this store (.duckdb, or .sqlite/.db for SQLite) instead of printing them; unchanged issues are skipped."),
+            force: bool = typer.Option(False, "--force", help="With --db: extract every issue again, even unchanged ones."),
+            wait: float = typer.Option(0.0, "--wait", help="With --db: wait up to this many seconds for another process writing the store."),
+            dask: Optional[str] = typer.Option(None, "--dask", help="Run on Dask: a scheduler address (tcp://host:8786), local:N (a local cluster of N processes), or processes/threads/sync.")):
     """Extract the policy metrics of issues as a table."""
     ruleset = _load_ruleset(rules, no_default_rules, pack)
     task = _task("extract", rules, no_default_rules, pack, no_reflow)
+    if db is not None or dask is not None:
+        from .cli_store import run_extract
+        return run_extract(files, task, ruleset, db=db, force=force, wait=wait, dask=dask, fmt=format,
+                           output=output, include=include, exclude=exclude, jobs=jobs, quiet=quiet)
     _run_batch(files, task, format, output, export.METRIC_COLUMNS, "policy metrics",
                include, exclude, jobs, quiet, ruleset=ruleset)
 
@@ -241,6 +249,11 @@ def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97äº¿æ
     if not records:
         _fail(f"no number found in {text!r}")
     _emit(records, format, output, cols)
+
+
+from .cli_store import summary  # noqa: E402  (registers `gazette summary`)
+
+app.command()(summary)
 
 
 @rules_app.command("check")

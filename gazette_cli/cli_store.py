@@ -1,0 +1,268 @@
+"""The command line of the store, summaries and Dask: `gazette extract --db/--dask` and
+`gazette summary`. Thin: the work is in store.py, frames.py, summary.py, distributed.py."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import batch, export
+from .errors import GazetteError
+from .summary import GROUPS, PERIODS
+
+# cli.py imports this module to register `summary`: the helpers of cli.py are looked up when
+# called (importing them here would be circular, and break `python -m gazette_cli.cli`)
+FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
+OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
+RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable).")
+NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
+PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable).")
+IncludeOpt = typer.Option(None, "--include", help="Only files matching this pattern (repeatable).")
+ExcludeOpt = typer.Option(None, "--exclude", help="Skip files matching this pattern (repeatable).")
+JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No closing summary line.")
+
+
+def _cli():
+    from . import cli
+    return cli
+
+
+def _fail(msg, code=1):
+    _cli()._fail(msg, code)
+
+
+def _emit(*a):
+    _cli()._emit(*a)
+
+
+def _format(output, fmt):
+    return _cli()._format(output, fmt)
+
+
+def _check_output(output, inputs=()):
+    _cli()._check_output(output, inputs)
+
+
+def _load_ruleset(rules, no_default, packs=None):
+    return _cli()._load_ruleset(rules, no_default, packs)
+
+
+def _task(*a, **kw):
+    return _cli()._task(*a, **kw)
+
+
+class _Err:
+    def print(self, *a, **kw):
+        _cli().err.print(*a, **kw)
+
+
+err = _Err()
+
+
+def _jobs(jobs, n):
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1", 2)
+    return jobs if jobs is not None else (min(os.cpu_count() or 1, n) if n > 1 else 1)
+
+
+def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt, output, include, exclude, jobs, quiet):
+    """`gazette extract … --db STORE` and/or `--dask SCHEDULER`."""
+    if db is None:
+        return _run_dask(files, task, ruleset, dask, fmt, output, include, exclude, quiet)
+    if fmt or output:
+        _fail("--db writes to the store, not to --format/--output; read it with `gazette summary --db` "
+              "or gazette_cli.read_store()", 2)
+    if force and wait < 0:
+        _fail("--wait must not be negative", 2)
+    from .store import StoreBusy, extract_to_store
+
+    def shown(res, status):
+        if res is None:
+            return
+        for w in res.warnings:
+            err.print(f"gazette: {w}" if status == "note" else f"gazette: warning: {w}", markup=False)
+        if res.error:
+            err.print(f"gazette: {res.error}", markup=False)
+
+    try:
+        run = None
+        if dask is not None:
+            from .distributed import runner
+            run = runner(ruleset, task, dask)
+        rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs, 2),
+                               force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown,
+                               run=run)
+    except StoreBusy as exc:
+        _fail(str(exc))
+    except GazetteError as exc:
+        _fail(str(exc))
+    if not quiet:
+        from .store import Store
+        with Store(db) as s:
+            issues, records = s.counts()
+        dup = f", {rep.duplicates} duplicate(s) of stored issues" if rep.duplicates else ""
+        err.print(f"gazette: {rep.extracted} issue(s) extracted, {rep.unchanged} unchanged{dup}, {rep.failed} failed; "
+                  f"{rep.added} record(s) added, {rep.removed} replaced; {db}: {issues} issue(s), {records} record(s)",
+                  markup=False)
+    if rep.failed:
+        raise typer.Exit(1)
+
+
+def _run_dask(files, task, ruleset, scheduler, fmt, output, include, exclude, quiet):
+    from .distributed import extract_results
+
+    fmt = _format(output, fmt)
+    items = [it for it in batch.expand([str(f) for f in files], include or (), exclude or ())]
+    _check_output(output, [it.path for it in items])
+    records, failed = [], 0
+    try:
+        results = extract_results([it.path for it in items if not it.note and not it.error], ruleset=ruleset,
+                                  task=task, scheduler=scheduler)
+    except GazetteError as exc:
+        _fail(str(exc))
+    for it in items:
+        if it.note:
+            err.print(f"gazette: {it.note}", markup=False)
+        elif it.error:
+            failed += 1
+            err.print(f"gazette: {it.error}", markup=False)
+    for res in results:
+        for w in res.warnings:
+            err.print(f"gazette: warning: {w}", markup=False)
+        if res.error:
+            failed += 1
+            err.print(f"gazette: {res.error}", markup=False)
+        records.extend(res.records)
+    cols = export.columns_for(records, export.METRIC_COLUMNS)
+    if not quiet:
+        err.print(f"gazette: {len(results) - failed} file(s) read on dask ({scheduler}), {len(records)} record(s), "
+                  f"{failed} file(s) failed", markup=False)
+    _emit(records, fmt, output, cols, "policy metrics")
+    if failed:
+        raise typer.Exit(1)
+
+
+def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files, directories or globs to extract first, or a store (.duckdb, .sqlite, .db)."),
+            db: Optional[str] = typer.Option(None, "--db", help="Summarize this store."),
+            period: str = typer.Option("month", "--period", "-P", help=f"One of {', '.join(PERIODS)}."),
+            by: Optional[List[str]] = typer.Option(None, "--by", help=f"Also group by {' or '.join(GROUPS)} (a period name sets --period)."),
+            plot: Optional[str] = typer.Option(None, "--plot", help="Draw each metric over time into this .png or .svg file."),
+            format: Optional[str] = FormatOpt, output: Optional[str] = OutputOpt,
+            rules: Optional[List[Path]] = RulesOpt, no_default_rules: bool = NoDefaultOpt,
+            pack: Optional[List[str]] = PackOpt, include: Optional[List[str]] = IncludeOpt,
+            exclude: Optional[List[str]] = ExcludeOpt, jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
+    """Count, sum, min and max of each metric per period (and source or file), from a store or from files."""
+    from .summary import as_records, plot as draw, summarize
+    from .store import StoreBusy, is_store_name
+
+    group = None
+    for b in by or ():
+        if b in PERIODS:
+            period = b
+        elif b in GROUPS:
+            if group and group != b:
+                _fail(f"--by {group} and --by {b}: choose one", 2)
+            group = b
+        else:
+            _fail(f"--by {b!r}: choose from {', '.join(GROUPS + PERIODS)}", 2)
+    if period not in PERIODS:
+        _fail(f"--period {period!r}: choose from {', '.join(PERIODS)}", 2)
+    paths = [str(p) for p in paths or ()]
+    stores = [p for p in paths if is_store_name(p)]
+    if db:
+        stores.insert(0, db)
+    if len(stores) > 1 or (stores and len(paths) > len(stores) - (1 if db else 0)):
+        _fail("give one store, or issue files, not both", 2)
+    if not stores and not paths:
+        _fail("give issue files or a store (--db archive.duckdb)", 2)
+    fmt = _format(output, format)
+    _check_output(output, paths)
+    if plot:
+        _check_output(plot, paths)
+        if not plot.lower().endswith((".png", ".svg", ".pdf")):
+            _fail(f"{plot}: --plot writes .png, .svg or .pdf", 2)
+    failed = 0
+    try:
+        if stores:
+            from .frames import read_store
+            df = read_store(stores[0])
+        else:
+            from .frames import to_frame
+            ruleset = _load_ruleset(rules, no_default_rules, pack)
+            task = _task("extract", rules, no_default_rules, pack, False)
+            records, failed = _records(paths, task, ruleset, include, exclude, jobs)
+            df = to_frame(records)
+    except StoreBusy as exc:
+        _fail(str(exc))
+    except GazetteError as exc:
+        _fail(str(exc))
+    table = summarize(df, period=period, by=group)
+    rows = as_records(table)
+    cols = list(table.columns.drop("start"))
+    if not quiet and not rows:
+        err.print("gazette: no records to summarize", markup=False)
+    title = f"metrics per {period}" + (f" and {group}" if group else "")
+    if fmt == "table" and not output:
+        _cli()._out().print(_table(rows, cols, title))
+    else:
+        _emit(rows, fmt, output, cols, title)
+    if plot:
+        try:
+            draw(table, plot, warn=lambda w: err.print(f"gazette: warning: {w}", markup=False))
+        except (GazetteError, ValueError) as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{plot}: cannot write ({exc.strerror or exc})")
+        if not quiet:
+            err.print(f"gazette: plot written to {plot}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _records(paths, task, ruleset, include, exclude, jobs) -> list[dict]:
+    items = []
+    for it in batch.expand(paths, include or (), exclude or ()):
+        if it.note:
+            err.print(f"gazette: {it.note}", markup=False)
+        else:
+            items.append(it)
+    jobs = _jobs(jobs, len(items))
+    if jobs == 1:
+        batch.prepare(task, ruleset=ruleset)
+    records, failed = [], 0
+    for res in batch.run(items, task, jobs):
+        for w in res.warnings:
+            err.print(f"gazette: warning: {w}", markup=False)
+        if res.error:
+            failed += 1
+            err.print(f"gazette: {res.error}", markup=False)
+        records.extend(res.records)
+    if failed:
+        err.print(f"gazette: {failed} file(s) failed; the summary leaves them out", markup=False)
+    return records, failed
+
+
+_NUMBERS = ("count", "sum", "min", "max", "approx", "at_least", "at_most", "ranges", "sum_low", "sum_high")
+
+
+def _table(rows: list[dict], cols: list[str], title: str):
+    """The summary in a terminal: numbers right-aligned with thousands separators, the mark
+    before the sum, and the qualifier and range columns only when some row has one."""
+    from rich.table import Table
+
+    show = [c for c in cols if c not in _NUMBERS[4:] or any(r.get(c) for r in rows)]
+    table = Table(title=title)
+    for c in show:
+        table.add_column(c, justify="right" if c in _NUMBERS else "left", no_wrap=True)
+    for r in rows:
+        table.add_row(*[_num(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or "")) for c in show])
+    return table
+
+
+def _num(v) -> str:
+    if v is None:
+        return ""
+    return f"{v:,}" if isinstance(v, int) else f"{v:,.6g}" if abs(v) >= 1e15 else f"{v:,}"
