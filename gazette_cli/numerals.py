@@ -120,13 +120,13 @@ def _esc(s: str) -> str:
     return regex.escape(s)
 
 
-def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
+def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None, power_after: str = "") -> str:
     """One number, Arabic, Chinese or mixed (5亿1万4千6百), with 余/多/几 inside (十余万).
 
     Strict: spaces only between an Arabic number and its multiplier (500 万). Loose (the
     --all-numbers path): spaces between any two pieces (三千 九百 六十五, 四百 点 五).
     """
-    head, piece = _pieces(loose, prefixed)
+    head, piece = _pieces(loose, prefixed, power_after)
     # atomic: no piece is ever given back (no unit starts with a numeral piece: 千米 and 两
     # are kept out by lookaheads), so a failed match costs its length once, and the heads
     # never start inside it. At most MAX_PIECES pieces, and maximal: a longer numeral is
@@ -134,14 +134,15 @@ def number(loose: bool = False, prefixed: dict[str, list[str]] | None = None) ->
     return rf"(?>{head}{piece}{{0,{MAX_PIECES - 1}}})(?!{piece})"
 
 
-def overlong(loose: bool = False, prefixed: dict[str, list[str]] | None = None) -> str:
+def overlong(loose: bool = False, prefixed: dict[str, list[str]] | None = None, power_after: str = "") -> str:
     """A numeral of more than MAX_PIECES pieces (matches its first MAX_PIECES)."""
-    head, piece = _pieces(loose, prefixed)
+    head, piece = _pieces(loose, prefixed, power_after)
     return rf"(?>{head}{piece}{{{MAX_PIECES - 1}}})(?={piece})"
 
 
-def _pieces(loose: bool, prefixed) -> tuple[str, str]:
-    """(the first piece of a number, one more piece) as regex sources."""
+def _pieces(loose: bool, prefixed, power_after: str = "") -> tuple[str, str]:
+    """(the first piece of a number, one more piece) as regex sources. `power_after`: a
+    lookbehind (regex source) after which a power alone starts a number (逾千家, 近万人)."""
     sp = SPACE if loose else ""
     pw = power(prefixed)
     ar = arabic(loose)
@@ -159,6 +160,8 @@ def _pieces(loose: bool, prefixed) -> tuple[str, str]:
     # 百余家, 千余人, 万余亩, 百多年, 百万余人: a power alone, then 余 or 多
     not_after = rf"(?<![{_ALL_CN}0-9０-９]{sp})"
     head_cn = rf"(?:{head_cn}|{not_after}[百佰千仟万萬亿億](?=[百千万萬亿億]?[余餘多](?!少)))"
+    if power_after:  # 逾千家, 近万人, 超百亿元: a power alone after a word of the units file
+        head_cn = rf"(?:{head_cn}|{power_after}(?=[百佰千仟万萬亿億]){pw})"
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|{not_after}[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     first = "[0-9０-９.．]" if loose else "[0-9０-９]"

@@ -105,13 +105,20 @@ class Scanner:
         for alias in units.by_alias:
             if len(alias) > 1 and alias[0] in CN_POWERS:
                 prefixed.setdefault(alias[0], []).append(alias[1:])
+        # 逾千家, 近万人: after these qualifier words a power alone is a number; a word's
+        # not_after characters (最近, 赶超) cancel it as they cancel the qualifier
+        after = []
+        for w in extra.get("bare_powers_after") or []:
+            cancel = self.qualifiers.not_after.get(w, "") if len(w) == 1 else ""
+            after.append(rf"(?<={regex.escape(w)})" + (rf"(?<![{regex.escape(cancel)}]{regex.escape(w)})" if cancel else ""))
+        self.power_after = "(?:" + "|".join(after) + ")" if after else ""
         self.strict = regex.compile(self._pattern(False, prefixed), regex.V0)
         self.loose = regex.compile(self._pattern(True, prefixed), regex.V0)
         # a numeral too long to read is found by its own pass, run only where a long run of
         # numeral characters exists (one C-speed search): kept out of the main pattern,
         # where trying it at every failing position cost a third of the scan
         self._long_run = re.compile(rf"[0-9０-９{_ALL_CN}点點.,， \t\u3000]{{{MAX_PIECES}}}")   # stdlib: 3x faster here
-        self._overlong = {loose: regex.compile(overlong(loose, prefixed), regex.V0) for loose in (False, True)}
+        self._overlong = {loose: regex.compile(overlong(loose, prefixed, self.power_after), regex.V0) for loose in (False, True)}
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
         self._unit_cache: dict[str, tuple] = {}
         self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
@@ -125,7 +132,7 @@ class Scanner:
 
     def _pattern(self, loose: bool, prefixed) -> str:
         sp = _SPACE if loose else r"[ \t]*"
-        num = number(loose, prefixed)
+        num = number(loose, prefixed, self.power_after)
         neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
         tok = fraction(num, loose)
         u = self._alternation(loose)
@@ -325,6 +332,8 @@ class Scanner:
         last = self._get(w2 or written) or unit
         if last.not_before and follow.startswith(last.not_before):
             return False  # 四次会议 is an ordinal, 两支持 no number
+        if last.not_after and text[max(0, start - 8):start].endswith(last.not_after):
+            return False  # 红十字会: the word before the number shows the unit is none
         if self._is_word(text, start, m.end("n1"), n1) or n1 in _WORD_DIGITS:
             return False
         if n2 is None:

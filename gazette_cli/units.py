@@ -18,7 +18,8 @@ from .errors import DataFileError, Problem
 from .resources import default_units_file
 
 KINDS = ("money", "measure", "count", "time", "percent")
-_UNIT_FIELDS = {"name", "kind", "dimension", "factor", "aliases", "iso", "report_as", "standalone", "not_before"}
+_UNIT_FIELDS = {"name", "kind", "dimension", "factor", "aliases", "iso", "report_as", "standalone", "not_before",
+                "not_after", "example"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Unit:
     report_as: str | None = None
     standalone: bool = True
     not_before: tuple[str, ...] = ()
+    #: words that, right before the number, show the unit is no measure there (红十字会)
+    not_after: tuple[str, ...] = ()
+    #: (a sentence, the value it holds in this unit as reported): tests/test_units.py runs it
+    example: tuple | None = None
 
 
 def _fraction(raw) -> Fraction:
@@ -130,9 +135,28 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
         if not_before is None:
             bad(entry.line_of("not_before"), "not_before must be a list of non-empty strings", name)
             not_before = []
+        not_after = word_list(entry.get("not_after") or [])
+        if not_after is None:
+            bad(entry.line_of("not_after"), "not_after must be a list of non-empty strings", name)
+            not_after = []
+        example = entry.get("example")
+        if example is not None:
+            ok = isinstance(example, list) and len(example) in (2, 3) and isinstance(example[0], str) and example[0] \
+                and (len(example) == 2 or isinstance(example[2], str))
+            try:
+                if ok:
+                    _fraction(example[1])
+            except (ValueError, ZeroDivisionError):
+                ok = False
+            if not ok:
+                bad(entry.line_of("example"), "example must be [a sentence, the value it holds] or "
+                    f"[sentence, value, unit reported], got {example!r}", name)
+                example = None
+            else:
+                example = (example[0], str(example[1]), *example[2:])
         unit = Unit(name=name, kind=kind, dimension=str(dim), factor=factor, iso=entry.get("iso"),
                     report_as=entry.get("report_as"), standalone=bool(entry.get("standalone", True)),
-                    not_before=tuple(not_before))
+                    not_before=tuple(not_before), not_after=tuple(not_after), example=example)
         units.append(unit)
         for a in [name, *raw_aliases]:
             if a in aliases:
@@ -149,7 +173,7 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
     return Units(units, aliases, path, scanner), problems
 
 
-SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers", "qualifiers")
+SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers", "qualifiers", "bare_powers_after")
 QUALIFIERS = ("approx", "over", "under", "max", "min")
 QUALIFIER_FIELDS = ("before", "after", "governing_verbs", "reach", "not_after")
 
@@ -177,7 +201,7 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
             bad(symbols.line_of(unit), f"scanner.symbols: {unit}: a list of symbols, e.g. [￥, ¥]")
         else:
             out["symbols"][unit] = word_list(spellings)
-    for key in ("named", "not_numbers"):
+    for key in ("named", "not_numbers", "bare_powers_after"):
         items = word_list(raw.get(key) or [])
         if items is None:
             bad(raw.line_of(key), f"scanner.{key} must be a list of words")
@@ -188,6 +212,10 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
                     bad(raw.line_of(key), f"scanner.named: {x!r} is no unit or alias")
             items = [x for x in items if x in aliases]
         out[key] = items
+    qualifier_words = set(((raw.get("qualifiers") or {}).get("before") or {}) if isinstance(raw.get("qualifiers"), dict) else ())
+    for w in out["bare_powers_after"]:
+        if w not in qualifier_words:
+            bad(raw.line_of("bare_powers_after"), f"scanner.bare_powers_after: {w!r} is no word of qualifiers.before")
     out["phrases"] = []
     for p in raw.get("phrases") or []:
         line = getattr(p, "line", raw.line_of("phrases"))
