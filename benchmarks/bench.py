@@ -186,7 +186,7 @@ class StageClock:
     scan) and `rules` (attributing quantities to rules). It wraps the module functions
     extract_text calls by name; a stage the module no longer has is left out."""
 
-    STAGES = {"scan": "scan_quantities", "rules": "attribute"}
+    STAGES = {"scan": "_scan", "rules": "attribute"}
 
     def __init__(self):
         self.t = {k: 0.0 for k in self.STAGES}

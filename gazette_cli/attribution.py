@@ -109,7 +109,7 @@ class _Sections:
             headings.insert(0, 0)
             self.titled.insert(0, False)
         self.starts = headings
-        self.paragraph_ends = [m.start() for m in re.finditer(r"\n", text)]
+        self._paragraph_ends: list[int] | None = None     # found when first asked for
         self._topic: dict[tuple, str | None] = {}
 
     def bounds(self, pos: int, within: str) -> tuple[int, int]:
@@ -124,7 +124,9 @@ class _Sections:
         if within == "document":
             return 0, len(self.text)
         if within == "paragraph":
-            ends = self.paragraph_ends
+            if self._paragraph_ends is None:
+                self._paragraph_ends = [m.start() for m in _LINE_BREAK.finditer(self.text)]
+            ends = self._paragraph_ends
             k = bisect_left(ends, pos)
             return (ends[k - 1] + 1 if k else 0), (ends[k] if k < len(ends) else len(self.text))
         k = bisect_right(self.starts, pos) - 1
@@ -147,6 +149,7 @@ class _Sections:
         return self._topic[key]
 
 
+_LINE_BREAK = re.compile(r"\n")
 _ENUMERATOR = re.compile(r"^[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]")
 
 
@@ -618,17 +621,21 @@ def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
 
 def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
     sections = tables = None
+    rules_for: dict[str | None, list[Rule]] = {}     # the topical rules that take a unit
     for k, q in enumerate(qs):
-        if claims[k] or not ruleset.topic_takes_unit(q.unit):
+        if claims[k]:
+            continue
+        rules = rules_for.get(q.unit)
+        if rules is None:
+            rules = rules_for[q.unit] = [r for r in ruleset.topical if ruleset.unit_fits(r, q.unit)]
+        if not rules:
             continue
         if sections is None:
             sections = _Sections(text)
             tables = _Tables(text) if " " in text or "\t" in text or "\u3000" in text else None
         if tables is not None and tables.header_cell(q.start) is not None:
             continue  # a table cell: its column header says what it is
-        for rule in ruleset.topical:
-            if not ruleset.unit_fits(rule, q.unit):
-                continue
+        for rule in rules:
             word = sections.about(rule, q.start)
             if word is None:
                 continue
