@@ -43,6 +43,15 @@ QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar and no clo
 FilesHelp = "Issue files (text, PDF, HTML, .docx), directories, globs such as 'issues/**/*.pdf', or - for standard input."
 
 
+def _report(res) -> bool:
+    """Print one file's warnings and error on stderr; True when the file failed."""
+    for w in res.warnings:
+        err.print(f"gazette: warning: {w}", markup=False)
+    if res.error:
+        err.print(f"gazette: {res.error}", markup=False)
+    return bool(res.error)
+
+
 def _fail(msg: str, code: int = 1):
     err.print(f"gazette: {msg}", markup=False)
     raise typer.Exit(code)
@@ -155,11 +164,7 @@ def _run_batch(files, task: batch.Task, fmt, output, columns, title, include=Non
     progress = _progress(len(items), quiet)
     try:
         for res in batch.run(items, task, jobs):
-            for w in res.warnings:
-                err.print(f"gazette: warning: {w}", markup=False)
-            if res.error:
-                failed += 1
-                err.print(f"gazette: {res.error}", markup=False)
+            failed += _report(res)
             records.extend(res.records)
             if progress:
                 t = progress.tasks[0]

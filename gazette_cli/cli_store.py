@@ -130,11 +130,7 @@ def _run_dask(files, task, ruleset, scheduler, fmt, output, include, exclude, qu
             failed += 1
             err.print(f"gazette: {it.error}", markup=False)
     for res in results:
-        for w in res.warnings:
-            err.print(f"gazette: warning: {w}", markup=False)
-        if res.error:
-            failed += 1
-            err.print(f"gazette: {res.error}", markup=False)
+        failed += _cli()._report(res)
         records.extend(res.records)
     cols = export.columns_for(records, export.METRIC_COLUMNS)
     if not quiet:
@@ -234,11 +230,7 @@ def _records(paths, task, ruleset, include, exclude, jobs) -> list[dict]:
         batch.prepare(task, ruleset=ruleset)
     records, failed = [], 0
     for res in batch.run(items, task, jobs):
-        for w in res.warnings:
-            err.print(f"gazette: warning: {w}", markup=False)
-        if res.error:
-            failed += 1
-            err.print(f"gazette: {res.error}", markup=False)
+        failed += _cli()._report(res)
         records.extend(res.records)
     if failed:
         err.print(f"gazette: {failed} file(s) failed; the summary leaves them out", markup=False)
