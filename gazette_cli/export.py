@@ -159,10 +159,14 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _as_float(v) -> float:
+def as_float(v) -> float | None:
+    """A record value as float64 (None stays None); an integer beyond float64 is ±inf, and
+    the exact text goes beside it (every typed output: parquet, the store, frames)."""
+    if v is None:
+        return None
     try:
         return float(v)
-    except OverflowError:  # an integer beyond float64: ±inf, the exact text goes beside it
+    except OverflowError:
         return math.inf if v > 0 else -math.inf
 
 
@@ -198,7 +202,7 @@ def _parquet(records: list[dict], columns: list[str]) -> bytes:
                 arrays.append(pa.array(vals, pa.int64()))
                 continue
             names.append(c)
-            arrays.append(pa.array([None if v is None else _as_float(v) for v in vals], pa.float64()))
+            arrays.append(pa.array([as_float(v) for v in vals], pa.float64()))
             if not all(_float_exact(v) for v in present):
                 names.append(f"{c}_text")
                 arrays.append(pa.array([_text_cell(v) for v in vals], pa.string()))

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from . import batch
 from .errors import GazetteError
+from .export import as_float
 from .store import Store, exact_text
 
 COLUMNS = ["file", "page", "line", "column", "metric", "value", "value_text", "unit", "qualifier", "min", "max",
@@ -24,15 +25,6 @@ COLUMNS = ["file", "page", "line", "column", "metric", "value", "value_text", "u
 _FLOATS = ("value", "min", "max", "written_value")
 _INTS = ("page", "line", "column")
 _CATEGORIES = ("metric", "unit", "qualifier")
-
-
-def _float(v):
-    if v is None:
-        return None
-    try:
-        return float(v)
-    except OverflowError:
-        return float("inf") if v > 0 else float("-inf")
 
 
 def typed(df):
@@ -43,7 +35,7 @@ def typed(df):
         if c not in df.columns:
             df[c] = None
     for c in _FLOATS:
-        df[c] = pd.to_numeric(df[c].map(_float) if df[c].dtype == object else df[c], errors="coerce").astype("float64")
+        df[c] = pd.to_numeric(df[c].map(as_float) if df[c].dtype == object else df[c], errors="coerce").astype("float64")
     for c in _INTS:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     for c in _CATEGORIES:

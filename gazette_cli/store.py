@@ -34,6 +34,7 @@ from typing import Callable, Iterable
 
 from . import batch
 from .errors import GazetteError
+from .export import as_float
 from .inputs import STDIN
 
 try:
@@ -302,15 +303,6 @@ class Store:
         self.con.executemany(f"INSERT INTO records ({names}) VALUES ({ph})", rows)
 
 
-def _float(v):
-    if v is None:
-        return None
-    try:
-        return float(v)
-    except OverflowError:
-        return float("inf") if v > 0 else float("-inf")
-
-
 def _record_row(issue: str, seq: int, rec: dict) -> tuple:
     row = []
     for c, _, _ in RECORD_COLUMNS:
@@ -324,7 +316,7 @@ def _record_row(issue: str, seq: int, rec: dict) -> tuple:
             extra = {k: v for k, v in rec.items() if k not in _KNOWN}
             row.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
         elif c in _FLOATS:
-            row.append(_float(rec.get(c)))
+            row.append(as_float(rec.get(c)))
         else:
             row.append(rec.get(c))
     return tuple(row)
