@@ -16,6 +16,8 @@ from . import __version__, batch, export, output as outputs
 from .errors import DataFileError, GazetteError
 from .extraction import quantities_text
 from .checking import check_rules
+from .cli_options import (ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, NoReflowOpt, OutputOpt, PackOpt,
+                          QuietOpt, RulesOpt)
 from .rules import load_rules
 from .units import load_units
 
@@ -30,16 +32,6 @@ def _out() -> Console:
     """Standard output; wide enough for a table when it goes to a file or pipe."""
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
-FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
-OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
-RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable); same id replaces a default rule.")
-NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
-PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable), e.g. extended.")
-NoReflowOpt = typer.Option(False, "--no-reflow", help="Treat every line on its own (do not undo hard wraps).")
-IncludeOpt = typer.Option(None, "--include", help="Only files matching this pattern, e.g. '*.pdf' (repeatable; in directories and globs).")
-ExcludeOpt = typer.Option(None, "--exclude", help="Skip files matching this pattern (repeatable).")
-JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs when there are several files).")
-QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress bar and no closing summary line.")
 FilesHelp = "Issue files (text, PDF, HTML, .docx), directories, globs such as 'issues/**/*.pdf', or - for standard input."
 
 

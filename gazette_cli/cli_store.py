@@ -10,19 +10,12 @@ import typer
 
 from . import batch, export
 from .errors import GazetteError
+from .cli_options import ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, OutputOpt, PackOpt, RulesOpt
 from .summary import GROUPS, PERIODS
 
 # cli.py imports this module to register `summary`: the helpers of cli.py are looked up when
 # called (importing them here would be circular, and break `python -m gazette_cli.cli`)
-FormatOpt = typer.Option(None, "--format", "-f", help=f"Output format: {', '.join(export.FORMATS)} (default: table, or from --output's suffix).")
-OutputOpt = typer.Option(None, "--output", "-o", help="Write to this file (written whole or not at all).")
-RulesOpt = typer.Option(None, "--rules", "-r", help="A rule file or directory to add (repeatable).")
-NoDefaultOpt = typer.Option(False, "--no-default-rules", help="Use only the rules given with --rules.")
-PackOpt = typer.Option(None, "--pack", "-p", help="Add a shipped rule pack by name (repeatable).")
-IncludeOpt = typer.Option(None, "--include", help="Only files matching this pattern (repeatable).")
-ExcludeOpt = typer.Option(None, "--exclude", help="Skip files matching this pattern (repeatable).")
-JobsOpt = typer.Option(None, "--jobs", "-j", help="Worker processes (default: the number of CPUs).")
-QuietOpt = typer.Option(False, "--quiet", "-q", help="No closing summary line.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No closing summary line.")   # summary draws no progress
 
 
 def _cli():
