@@ -69,9 +69,9 @@ class Claim:
 class Sentences:
     """Sentence ends of one text, found once; bounds looked up by bisection."""
 
-    def __init__(self, text: str, ends: re.Pattern = _SENTENCE_END):
+    def __init__(self, text: str, ends: list[int] | None = None):
         self.text = text
-        self.ends = [m.start() for m in ends.finditer(text)]
+        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)] if ends is None else ends
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
         """The sentence around text[start:end]: after the previous sentence end, up to and
@@ -388,10 +388,7 @@ def _periods(sentences: Sentences) -> Sentences:
     """The sentences a list may run through: the sentence ends less ；and ; (one pass over
     the ends already found, not another over the text)."""
     text = sentences.text
-    periods = Sentences.__new__(Sentences)
-    periods.text = text
-    periods.ends = [i for i in sentences.ends if text[i] not in ";；"]
-    return periods
+    return Sentences(text, [i for i in sentences.ends if text[i] not in ";；"])
 
 
 def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: Sentences) -> None:
