@@ -34,7 +34,7 @@ import regex
 from gazette_cli import extraction as _extraction
 from gazette_cli.extraction import extract, quantities
 from gazette_cli.quantities import scanner_for
-from gazette_cli.reading import read_issue
+from gazette_cli.inputs import read_issue
 from gazette_cli.rules import load_rules
 from gazette_cli.units import load_units
 

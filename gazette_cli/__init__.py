@@ -14,7 +14,7 @@ from .errors import DataFileError, GazetteError, InputError, Problem
 from .extraction import (Result, explain, explain_text, extract, extract_text, quantities,
                          quantities_text, scan_quantities)
 from .numerals import NumeralError, parse_number
-from .reading import read_issue
+from .inputs import read_issue
 from .reflow import reflow
 from .checking import check_rules
 from .frames import extract_frame, read_store

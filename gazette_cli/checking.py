@@ -79,7 +79,7 @@ def run_examples(ruleset: RuleSet, rule: Rule) -> list[Problem]:
         timeouts: list[str] = []
         records = [r for r in extract_text(ex.text, ruleset=sub, reflow=False, warn=timeouts.append)
                    if r.get("rule") == rule.id]
-        slow = f" (a pattern hit the time limit)" if timeouts else ""
+        slow = " (a pattern hit the time limit)" if timeouts else ""
         if ex.expect is None:
             if records:
                 got = ", ".join(_describe(r) for r in records)

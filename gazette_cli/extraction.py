@@ -1,6 +1,6 @@
 """Extraction: an issue's text → records of quantities and policy metrics.
 
-The stages, each in its own module: ``reading`` (bytes → text), ``reflow`` (undo hard
+The stages, each in its own module: ``inputs`` (bytes → text), ``reflow`` (undo hard
 wraps, keep the offset map), ``quantities`` (one scan for every number with its unit),
 ``attribution`` (which rule, so which metric, claims each quantity; the rules come from
 ``rules``). This module runs them in order and builds the
@@ -16,7 +16,7 @@ from .attribution import Claim, RuleTimeoutWarning, Sentences, attribute, why_no
 from .folding import fold
 from .numerals import from_fraction, to_json_number
 from .quantities import Quantity, scanner_for
-from .reading import read_issue
+from .inputs import read_issue
 from .reflow import Flow, identity, reflow as do_reflow
 from .rules import RuleSet, load_rules
 from .units import Units, load_units

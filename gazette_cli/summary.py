@@ -174,7 +174,6 @@ def plot(summary, path: str, *, warn=None) -> None:
     """Draw each metric's sum over time (one panel per metric, one line per source or file
     when the summary has them; the unit on the axis) into `path` (.png, .svg, .pdf).
     Written whole or not at all."""
-    import io
     import warnings
 
     import matplotlib

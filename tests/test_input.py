@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from gazette_cli import InputError, extract, quantities, read_issue
-from gazette_cli.reading import decode
+from gazette_cli.inputs.text import decode
 
 from .conftest import SAMPLE
 
