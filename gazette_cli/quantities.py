@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from functools import lru_cache
+from operator import itemgetter
 
 import regex
 
@@ -92,14 +93,19 @@ class Scanner:
         for p in extra.get("phrases") or []:
             self.phrases[str(p["text"])] = (Decimal(str(p["value"])), p.get("unit"))
         self.named = [str(n) for n in extra.get("named") or [] if str(n) in units]
-        # numeral character → [(its offset in the word, word length, words)]
-        groups: dict[str, dict[tuple[int, int], set[str]]] = {}
+        # (numeral character, +1 or -1, the word's character after it, or before it when the
+        # numeral ends the word) → [(its offset in the word, word length, words)]: the
+        # neighbour is looked up first, so a numeral pays one dict lookup, not one slice
+        # per word shape (this runs for every match)
+        groups: dict[tuple[str, int, str], dict[tuple[int, int], set[str]]] = {}
         for w in extra.get("not_numbers") or []:
             w = str(w)
             for i, c in enumerate(w):
-                if c in _CN_NUMERAL:
-                    groups.setdefault(c, {}).setdefault((i, len(w)), set()).add(w)
-        self.not_numbers = {c: [(i, n, frozenset(ws)) for (i, n), ws in g.items()] for c, g in groups.items()}
+                if c in _CN_NUMERAL and len(w) > 1:
+                    key = (c, 1, w[i + 1]) if i + 1 < len(w) else (c, -1, w[i - 1])
+                    groups.setdefault(key, {}).setdefault((i, len(w)), set()).add(w)
+        self.not_numbers = {k: [(i, n, frozenset(ws)) for (i, n), ws in g.items()] for k, g in groups.items()}
+        self._not_number_chars = frozenset(k[0] for k in groups)
         # power characters that begin a unit (千米, 兆字节, 百分点) are no multiplier there
         prefixed: dict[str, list[str]] = {}
         for alias in units.by_alias:
@@ -342,9 +348,9 @@ class Scanner:
     def _bare_parts(self, text: str, m) -> list[Quantity]:
         """--all-numbers: the numbers of a match that is no quantity, each on its own."""
         out = []
-        groups = _Groups(m)
+        names = m.re.groupindex
         for g in ("n1", "n2", "n3", "n4", "b2", "n0"):
-            if groups.get(g) is None:
+            if g not in names or m.group(g) is None:
                 continue
             s, e = m.span(g)
             try:
@@ -366,52 +372,55 @@ class Scanner:
 
     def _is_word(self, text: str, start: int, end: int, tok: str) -> bool:
         """A word that merely contains a numeral (一切, 四川): the units file's not_numbers."""
-        nn = self.not_numbers
-        if not nn or (text[start] not in nn and text[end - 1] not in nn):
+        nn, chars = self.not_numbers, self._not_number_chars
+        if text[start] not in chars and text[end - 1] not in chars:
             return False
         for p in (start, end - 1) if end - 1 > start else (start,):
-            for i, n, words in nn.get(text[p], ()):
-                ws = p - i
-                if ws >= 0 and (ws < start or ws + n > end) and text[ws:ws + n] in words:
-                    return True  # the word reaches beyond the number: 一切, 四川
+            c = text[p]
+            if c not in chars:
+                continue
+            for key in ((c, 1, text[p + 1:p + 2]), (c, -1, text[p - 1:p] if p else "")):
+                for i, n, words in nn.get(key, ()):
+                    ws = p - i
+                    if ws >= 0 and (ws < start or ws + n > end) and text[ws:ws + n] in words:
+                        return True  # the word reaches beyond the number: 一切, 四川
         return False
 
     def _build(self, text: str, m, all_numbers: bool):
         start = m.start()
-        g = _Groups(m)
-        if g.get("phrase") is not None:
-            value, unit = self.phrases[m.group("phrase")]
+        phrase, named, p1, b1, sym, n1, bare, n4, u1, n2, u2, ge, u3, n3, half, minor = _groups(m)
+        if phrase is not None:
+            value, unit = self.phrases[phrase]
             u = self.units.get(unit) if unit else None
             return self._finish(text, start, m.end(), value, unit, u.kind if u else None)
-        if g.get("named") is not None:
-            u = self.units.get(m.group("named"))
+        if named is not None:
+            u = self.units.get(named)
             return Quantity(start=start, end=m.end(), text_start=start, value=None, unit=u.name,
                             unit_kind=u.kind)
-        if g.get("p1") is not None:
+        if p1 is not None:
             return self._percent(text, m)
-        if g.get("b1") is not None:
+        if b1 is not None:
             return self._between(text, m)
-        if g.get("sym") is not None:
+        if sym is not None:
             return self._symbol(text, m)
-        n1 = g.get("n1")
-        if g.get("bare") is not None:
+        if bare is not None:
             if not all_numbers:
                 return None
             return self._bare(text, start, m.end(), n1)
-        if g.get("n4") is not None:  # a range without unit (--all-numbers)
+        if n4 is not None:  # a range without unit (--all-numbers)
             v1, _ = _value(n1)
-            v2, _ = _value(g.get("n4"))
+            v2, _ = _value(n4)
             if v1 > v2 or self._is_word(text, start, m.end(), n1):
                 return None
             return self._finish(text, start, m.end(), None, None, None, lo=v1, hi=v2)
-        if g.get("u1") is not None:
-            written, n2, w2 = g.get("u1"), g.get("n2"), g.get("u2")
-            if g.get("ge"):  # 5个多月, 3个多小时: more than, and 个 belongs to the unit if it can
+        if u1 is not None:
+            written, w2 = u1, u2
+            if ge:  # 5个多月, 3个多小时: more than, and 个 belongs to the unit if it can
                 if n2 is not None:
                     return None
                 written = "个" + written if self.units.get("个" + written) else written
         else:
-            written, n2, w2 = g.get("u3"), g.get("n3"), None
+            written, n2, w2 = u3, n3, None
         unit, name, factor, per = self._unit(written)
         if unit is None:
             return None
@@ -429,23 +438,23 @@ class Scanner:
             return False
         if n2 is None:
             value, over = _value(n1)
-            over = over or bool(g.get("ge"))
+            over = over or bool(ge)
             if _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
             why = self._not_a_quantity(text, start, n1, value, unit, over)
             if why == "article" or (why == "date" and n1 == "一"):
-                why = None if g.get("half") and unit.kind != "count" else why  # 一年半: no article
+                why = None if half and unit.kind != "count" else why  # 一年半: no article
             if why:
                 # articles (一个), dates and ordinals are no numbers, not even for --all-numbers
                 return False
             value = self._percent_word(n1, value, unit)
             if value is None:
                 return None
-            if g.get("minor"):
+            if minor:
                 if unit.kind != "money":
                     return None
-                value += self._minor(g.get("minor"), unit)
-            if g.get("half") and unit.kind != "count":
+                value += self._minor(minor, unit)
+            if half and unit.kind != "count":
                 value += Decimal("0.5")
             return self._finish(text, start, end, value * from_fraction(factor),
                                 name, unit.kind, over=over)
@@ -644,18 +653,20 @@ def _is_date(n1: str, value: Decimal, unit: Unit) -> bool:
     return False
 
 
-class _Groups:
-    """The groups of a match by name, None for a group the pattern does not have: one
-    ``groups()`` call instead of one ``group()`` call per name."""
+#: the groups `_build` reads, in this order (a pattern that lacks one gives None for it)
+_GROUPS = ("phrase", "named", "p1", "b1", "sym", "n1", "bare", "n4", "u1", "n2", "u2", "ge", "u3", "n3",
+           "half", "minor")
+_GETTERS: dict = {}
 
-    __slots__ = ("vals", "names")
 
-    def __init__(self, m):
-        self.vals, self.names = m.groups(), m.re.groupindex
-
-    def get(self, name):
-        i = self.names.get(name)
-        return None if i is None else self.vals[i - 1]
+def _groups(m) -> tuple:
+    """The values of `_GROUPS` in a match: one ``groups()`` call and one C-level itemgetter,
+    not a Python call per name (this runs for every match)."""
+    get = _GETTERS.get(m.re)
+    if get is None:
+        index, n = m.re.groupindex, m.re.groups
+        get = _GETTERS[m.re] = itemgetter(*(index[g] - 1 if g in index else n for g in _GROUPS))
+    return get(m.groups() + (None,))
 
 
 def _digit_pair(tok: str) -> bool:
