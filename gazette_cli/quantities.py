@@ -713,12 +713,15 @@ class Qualifiers:
         # 大于/小于 and signs compare only right before the number, never from afar
         self.governing_words = {k: v for k, v in self.before.items() if v in ("max", "min") and len(k) > 1
                           and not k.startswith(("小于", "大于", "<", ">", "＜", "＞"))}
-        self._governing_chars = frozenset(w[0] for w in self.governing_words)
+        # one C-level search says whether a window holds any such word at all (most don't)
+        self._governing_re = re.compile("|".join(map(re.escape, self.governing_words))) if self.governing_words else None
         words = sorted([*self.before, *EXACT_WORDS, "比"], key=len, reverse=True)
         self._by_last: dict[str, list[str]] = {}
         for w in words:
             self._by_last.setdefault(w[-1], []).append(w)
         self._last_chars = frozenset(self._by_last) | frozenset(g for g in _GLUE if g)
+        self._glue_chars = frozenset(g for g in _GLUE if g)
+        assert all(len(g) <= 1 for g in _GLUE)   # the quick test in `prefix` looks one glue character back
         self._after_words = sorted(self.after, key=len, reverse=True)
         self._after_first = frozenset(w[0] for w in self.after) | frozenset("多余 \t\u3000")
 
@@ -731,6 +734,13 @@ class Qualifiers:
             i -= 1
         if i == 0 or text[i - 1] not in self._last_chars:
             return None, start, None
+        if text[i - 1] not in self._by_last:
+            # a glue character (为, 达, 是 …) is common: a word can only end right before it
+            i -= 1
+            while i > 0 and text[i - 1] in " \t\u3000":
+                i -= 1
+            if i == 0 or text[i - 1] not in self._by_last:
+                return None, start, None
         chars, pos = [], []
         i = start
         while i > 0 and len(chars) < 8 and start - i < 16:
@@ -783,7 +793,7 @@ class Qualifiers:
         verb such as 可 or 能 (最高可享受…下浮5%), with no number between."""
         lo = max(0, start - self.reach)
         window = text[lo:start]
-        if not any(c in window for c in self._governing_chars):
+        if self._governing_re is None or not self._governing_re.search(window):
             return None
         for i in range(len(window) - 1, -1, -1):
             ch = window[i]
