@@ -24,6 +24,7 @@ import regex
 
 from .numerals import (_ALL_CN, CONTEXT, CN_DIGITS, CN_POWERS, LIANG, MAX_DIGITS, MAX_PIECES, SPACE, NumberLimitError,
                        NumeralError, fraction, from_fraction, number, overlong, parse_number, within_limits)
+from .compiled import compile_pattern
 from .units import Unit, Units
 
 #: the qualifier words themselves (约, 超过, 最高, 左右, 以上 …) are data: the `qualifiers`
@@ -118,16 +119,27 @@ class Scanner:
             cancel = self.qualifiers.not_after.get(w, "") if len(w) == 1 else ""
             after.append(rf"(?<={regex.escape(w)})" + (rf"(?<![{regex.escape(cancel)}]{regex.escape(w)})" if cancel else ""))
         self.power_after = "(?:" + "|".join(after) + ")" if after else ""
-        lists: dict[str, list[str]] = {}
-        self.strict = regex.compile(self._pattern(False, prefixed, lists), regex.V0, **lists)
-        self._candidates = self._first_stage()
         self._prefixed = prefixed
-        self._loose = None
+        # Compiling is most of the start-up (each copy of the number grammar in a pattern
+        # costs ~10 ms), so only what an `extract` needs is compiled here: the last
+        # alternative of the full pattern alone (`_ranged`: a number, its unit, a range),
+        # which is what the full pattern comes down to at any character that starts none
+        # of the other alternatives (nearly every digit and numeral), and those others
+        # (`_others`: a URL, a number phrase, a percent word, a currency symbol). The full
+        # one-stage pattern (`strict`, the reference), the --all-numbers one (`loose`) and
+        # the overlong-numeral ones are compiled on first use.
+        self._lists: dict[str, list[str]] = {}
+        *others, ranged = self._pattern(False, prefixed, self._lists)
+        self._ranged = compile_pattern(ranged, regex.V0, **self._used_lists(ranged))
+        self._others = compile_pattern("(?:" + "|".join(others) + ")", regex.V0, **self._used_lists(others))
+        self._other_firsts = frozenset("hw负負-−－百佰千仟万萬" + "".join(x[0] for x in self.symbols)
+                                       + "".join(p[0] for p, (_, u) in self.phrases.items() if u))
+        self._candidates = self._first_stage()
+        self._compiled: dict[str, regex.Pattern] = {}
         # a numeral too long to read is found by its own pass, run only where a long run of
         # numeral characters exists (one C-speed search): kept out of the main pattern,
         # where trying it at every failing position cost a third of the scan
         self._long_run = re.compile(rf"[0-9０-９{_ALL_CN}点點.,， \t\u3000]{{{MAX_PIECES}}}")   # stdlib: 3x faster here
-        self._overlong = {loose: regex.compile(overlong(loose, prefixed, self.power_after), regex.V0) for loose in (False, True)}
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
         self._unit_cache: dict[str, tuple] = {}
         self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
@@ -184,7 +196,35 @@ class Scanner:
         if loose and self.named:
             names = "|".join(regex.escape(n) for n in sorted(self.named, key=len, reverse=True))
             alts.append(rf"(?<![0-9０-９{CN_DIGITS}{LIANG}{CN_POWERS}])(?P<named>{names})")
-        return "(?:" + "|".join(alts) + ")"
+        return ["(?:" + a + ")" for a in alts]
+
+    def _used_lists(self, sources) -> dict[str, list[str]]:
+        sources = "".join(sources) if isinstance(sources, list) else sources
+        return {k: v for k, v in self._lists.items() if f"\\L<{k}>" in sources}
+
+    def _lazy(self, name: str) -> regex.Pattern:
+        p = self._compiled.get(name)
+        if p is None:
+            if name == "strict":
+                p = compile_pattern("(?:" + "|".join(self._pattern(False, self._prefixed, {})) + ")", regex.V0,
+                                  **self._lists)
+            elif name == "loose":
+                p = compile_pattern("(?:" + "|".join(self._pattern(True, self._prefixed)) + ")", regex.V0)
+            else:   # overlong, overlong-loose
+                p = compile_pattern(overlong(name.endswith("loose"), self._prefixed, self.power_after), regex.V0)
+            self._compiled[name] = p
+        return p
+
+    @property
+    def strict(self) -> regex.Pattern:
+        """The full pattern, tried at every position: the one-stage scan, kept as the
+        reference the two-stage scan is tested against."""
+        return self._lazy("strict")
+
+    @property
+    def loose(self) -> regex.Pattern:
+        """The --all-numbers pattern (spaced unit spellings: no named lists)."""
+        return self._lazy("loose")
 
     def _first_stage(self) -> re.Pattern:
         """Stage 1 of the scan: where the full pattern (`strict`) can match at all.
@@ -229,7 +269,7 @@ class Scanner:
 
     def _matches(self, text: str):
         """The matches of `strict` over `text`, found in two stages (see `_first_stage`)."""
-        match = self.strict.match
+        others_match, ranged, others = self._others.match, self._ranged.match, self._other_firsts
         starts = self._starts
         pos = 0   # where the last match ended: finditer never starts inside a match
         for c in self._candidates.finditer(text):
@@ -238,7 +278,7 @@ class Scanner:
                 continue
             if c.group("lit") is not None:   # a symbol, phrase or URL begins here
                 if s >= pos:
-                    m = match(text, s)
+                    m = others_match(text, s) or ranged(text, s)
                     if m:
                         pos = m.end()
                         yield m
@@ -246,20 +286,13 @@ class Scanner:
             p = max(s, pos)
             while p < e:
                 if text[p] in starts:
-                    m = match(text, p)
+                    # the full pattern tries the other alternatives first, then the last
+                    m = (others_match(text, p) or ranged(text, p)) if text[p] in others else ranged(text, p)
                     if m:
                         yield m
                         p = pos = m.end()
                         continue
                 p += 1
-
-    @property
-    def loose(self):
-        """The --all-numbers pattern (spaced unit spellings: no named lists), compiled on
-        first use: extract never needs it."""
-        if self._loose is None:
-            self._loose = regex.compile(self._pattern(True, self._prefixed), regex.V0)
-        return self._loose
 
     # -- unit handling ------------------------------------------------------------------
     def _unit(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
@@ -311,13 +344,13 @@ class Scanner:
         out: list[Quantity] = []
         refused: list[tuple[int, int]] = []    # numerals too long to read: nothing starts inside
         if self._long_run.search(text):
-            for m in self._overlong[all_numbers].finditer(text):   # one warning per numeral
+            for m in self._lazy("overlong-loose" if all_numbers else "overlong").finditer(text):   # one warning per numeral
                 if not refused or m.start() != refused[-1][1]:
                     warn(m.start(), _refused(text, m.start(), f"a numeral of more than {MAX_PIECES} pieces"))
                 refused.append(m.span())
         k = 0
         for m in matches:
-            if m.group("skip") is not None:
+            if m.re is not self._ranged and m.group("skip") is not None:
                 continue
             if refused:
                 while k < len(refused) and refused[k][1] <= m.start():
