@@ -1,8 +1,9 @@
 """Quantities: one scan of the text finds every number with its unit and qualifier.
 
-This is the hot path: a single compiled pattern (numbers from ``numerals``, units from the
-units file) runs once over the reflowed text; Python looks only at its matches. Its cost
-does not depend on the rules: rules are applied afterwards, to the quantities found.
+This is the hot path. The patterns (`grammar`: numbers from ``numerals``, units from the
+units file) find where the quantities stand, in two stages; this module reads each match:
+its value, unit and qualifier (`qualifiers`), or why it is no quantity. Its cost does not
+depend on the rules: rules are applied afterwards, to the quantities found.
 
 What is not a quantity follows the project's annotation convention (shared gold README):
 years and dates (2025年, 3月1日), ordinals (第五届, 四次会议), 一 + measure word used as
@@ -22,21 +23,15 @@ from operator import itemgetter
 
 import regex
 
+from .grammar import Grammar
 from .numerals import (_ALL_CN, CONTEXT, CN_DIGITS, CN_POWERS, LIANG, MAX_DIGITS, MAX_PIECES, SPACE, NumberLimitError,
-                       NumeralError, fraction, from_fraction, number, overlong, parse_number, within_limits)
-from .compiled import compile_pattern
+                       NumeralError, from_fraction, parse_number, within_limits)
+from .qualifiers import EXACT_WORDS, Qualifiers
 from .units import Unit, Units
 
-#: the qualifier words themselves (约, 超过, 最高, 左右, 以上 …) are data: the `qualifiers`
-#: part of the units file's `scanner:` section, read by `Qualifiers` below.
-#: 等于 X: both bounds are X
-EXACT_WORDS = ("等于",)
 #: 比 X 大 / 比 X 低: a comparison written around the number
 _COMPARE_AFTER = {"大": "over", "高": "over", "多": "over", "小": "under", "低": "under", "少": "under"}
-_GLUE = ("", "为", "达", "有", "了", "是")
-CONNECTORS = r"(?:至|到|~|～|〜|—{1,2}|–|-|－|−)"
 _SPACE = SPACE
-_CLAUSE_END = frozenset("，,。；;！？!?：:\n、")
 _OPEN_QUOTES = frozenset("“‘「『\"")
 _CLOSE_QUOTES = "”’」』\""
 #: financial digits that are also everyday characters (队伍, 大陆, 放肆, 收拾): alone, no number
@@ -68,19 +63,8 @@ class Quantity:
     unit_kind: str | None = None
 
 
-def _spelling(s: str, loose: bool) -> str:
-    """A unit spelling as regex: Latin endings not inside a word; loose: spaced characters."""
-    if loose and len(s) > 1 and not s.isascii():
-        out = _SPACE.join(regex.escape(c) for c in s)
-    else:
-        out = regex.escape(s)
-    if s[-1].isascii() and s[-1].isalpha():
-        out += "(?![A-Za-z])"
-    return out
-
-
 class Scanner:
-    """The compiled quantity pattern of one units file."""
+    """Finds the quantities of a text: the grammar of one units file, and what its matches mean."""
 
     def __init__(self, units: Units):
         self.units = units
@@ -107,35 +91,7 @@ class Scanner:
                     groups.setdefault(key, {}).setdefault((i, len(w)), set()).add(w)
         self.not_numbers = {k: [(i, n, frozenset(ws)) for (i, n), ws in g.items()] for k, g in groups.items()}
         self._not_number_chars = frozenset(k[0] for k in groups)
-        # power characters that begin a unit (千米, 兆字节, 百分点) are no multiplier there
-        prefixed: dict[str, list[str]] = {}
-        for alias in units.by_alias:
-            if len(alias) > 1 and alias[0] in CN_POWERS:
-                prefixed.setdefault(alias[0], []).append(alias[1:])
-        # 逾千家, 近万人: after these qualifier words a power alone is a number; a word's
-        # not_after characters (最近, 赶超) cancel it as they cancel the qualifier
-        after = []
-        for w in extra.get("bare_powers_after") or []:
-            cancel = self.qualifiers.not_after.get(w, "") if len(w) == 1 else ""
-            after.append(rf"(?<={regex.escape(w)})" + (rf"(?<![{regex.escape(cancel)}]{regex.escape(w)})" if cancel else ""))
-        self.power_after = "(?:" + "|".join(after) + ")" if after else ""
-        self._prefixed = prefixed
-        # Compiling is most of the start-up (each copy of the number grammar in a pattern
-        # costs ~10 ms), so only what an `extract` needs is compiled here: the last
-        # alternative of the full pattern alone (`_ranged`: a number, its unit, a range),
-        # which is what the full pattern comes down to at any character that starts none
-        # of the other alternatives (nearly every digit and numeral), and those others
-        # (`_others`: a URL, a number phrase, a percent word, a currency symbol). The full
-        # one-stage pattern (`strict`, the reference), the --all-numbers one (`loose`) and
-        # the overlong-numeral ones are compiled on first use.
-        self._lists: dict[str, list[str]] = {}
-        *others, ranged = self._pattern(False, prefixed, self._lists)
-        self._ranged = compile_pattern(ranged, regex.V0, **self._used_lists(ranged))
-        self._others = compile_pattern("(?:" + "|".join(others) + ")", regex.V0, **self._used_lists(others))
-        self._other_firsts = frozenset("hw负負-−－百佰千仟万萬" + "".join(x[0] for x in self.symbols)
-                                       + "".join(p[0] for p, (_, u) in self.phrases.items() if u))
-        self._candidates = self._first_stage()
-        self._compiled: dict[str, regex.Pattern] = {}
+        self.grammar = Grammar(units, self.symbols, self.phrases, self.named, self.qualifiers)
         # a numeral too long to read is found by its own pass, run only where a long run of
         # numeral characters exists (one C-speed search): kept out of the main pattern,
         # where trying it at every failing position cost a third of the scan
@@ -144,155 +100,6 @@ class Scanner:
         self._unit_cache: dict[str, tuple] = {}
         self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
                                    key=len, reverse=True)
-
-    def _alternation(self, loose: bool, standalone_only: bool = True, only=None, lists: dict | None = None,
-                     name: str = "") -> str:
-        """The unit spellings as one pattern, longest first. Strict, they are a named list of
-        `regex` (``\\L<name>``, passed to compile in `lists`): matched by set lookup, longest
-        first and shorter on backtracking, exactly as the sorted alternation, but compiled in
-        a fraction of the time (the alternation was most of a 69 KB pattern)."""
-        names = [a for a, u in self.units.by_alias.items()
-                 if (u.standalone or not standalone_only) and (only is None or only(u))]
-        names.sort(key=lambda s: (-len(s), s))
-        if lists is None or loose or not names:
-            return "|".join(_spelling(n, loose) for n in names)
-        lists[name] = names
-        # a spelling that ends in a Latin letter does not end inside a word (km, not kmh)
-        return rf"\L<{name}>(?!(?<=[A-Za-z])[A-Za-z])"
-
-    def _pattern(self, loose: bool, prefixed, lists: dict | None = None) -> str:
-        sp = _SPACE if loose else r"[ \t]*"
-        num = number(loose, prefixed, self.power_after)
-        neg = r"(?:[负負]|(?<![0-9A-Za-z０-９.])[-−－])?"
-        tok = fraction(num, loose)
-        u = self._alternation(loose, lists=lists, name="units")
-        per = self._alternation(loose, standalone_only=False, lists=lists, name="per")
-        unit = rf"(?:{u})(?:{_SPACE}[/／每]{_SPACE}(?:{per}))?"
-        minor_units = self._alternation(False, standalone_only=False, lists=lists, name="minor",
-                                        only=lambda x: x.kind == "money" and not x.standalone)
-        # 5元3角2分: a few smaller coins (bounded, so a run of them stays linear)
-        minor = rf"(?P<minor>(?:{sp}又?{sp}{num}{sp}(?:{minor_units})){{1,4}})?" if minor_units else ""
-        half = r"(?P<half>半(?![年月天日小个导岛径数价场边壁山决夜身])(?!半))?"
-        den = rf"[百佰千仟万萬](?:{sp}[百佰千仟万萬]){{0,2}}{sp}分{sp}之{sp}"
-        pct = rf"{neg}(?=[百佰千仟万萬])(?<![{CN_DIGITS}{LIANG}{CN_POWERS}0-9０-９]){den}(?:{neg}{num}|百(?![{CN_DIGITS}{LIANG}{CN_POWERS}]))"
-        percent = rf"(?P<p1>{pct})(?:{sp}(?P<c3>{CONNECTORS}){sp}(?P<p2>{pct}))?"
-        between = (rf"(?=[^，。；、\n]{{0,8}}?[和与與跟及])(?P<b1>){sp}(?P<bu1>{unit})?{sp}[和与與跟及]{sp}第?(?P<b2>{tok}){sp}"
-                   rf"(?P<bu2>{unit})?{sp}{'之?' if loose else '之'}间")
-        ranged = (rf"(?P<n1>{tok})(?:{between}|"
-                  rf"{sp}(?P<ge>个[多余])?(?P<u1>{unit})(?:{sp}(?P<c1>{CONNECTORS}){sp}(?P<n2>{tok}){sp}(?P<u2>{unit})|{minor}{half})"
-                  rf"|{sp}(?P<c2>{CONNECTORS}){sp}(?P<n3>{tok}){sp}(?P<u3>{unit})")
-        if loose:
-            ranged += rf"|{sp}(?P<c4>{CONNECTORS}){sp}(?P<n4>{tok})(?![0-9０-９])|(?P<bare>)"
-        ranged += ")"
-        alts = [r"(?P<skip>(?:https?://|www\.)[!-~]+)"]
-        phrases = [p for p, (_, unit_) in self.phrases.items() if loose or unit_]
-        if phrases:
-            alts.append("(?P<phrase>" + "|".join(regex.escape(p) for p in sorted(phrases, key=len, reverse=True)) + ")")
-        alts.append(percent)
-        if self.symbols:
-            syms = "|".join(regex.escape(s) for s in sorted(self.symbols, key=len, reverse=True))
-            alts.append(rf"(?P<sym>{syms}){sp}(?P<n0>{tok})(?:{sp}(?P<u0>{unit}))?")
-        alts.append(ranged)
-        if loose and self.named:
-            names = "|".join(regex.escape(n) for n in sorted(self.named, key=len, reverse=True))
-            alts.append(rf"(?<![0-9０-９{CN_DIGITS}{LIANG}{CN_POWERS}])(?P<named>{names})")
-        return ["(?:" + a + ")" for a in alts]
-
-    def _used_lists(self, sources) -> dict[str, list[str]]:
-        sources = "".join(sources) if isinstance(sources, list) else sources
-        return {k: v for k, v in self._lists.items() if f"\\L<{k}>" in sources}
-
-    def _lazy(self, name: str) -> regex.Pattern:
-        p = self._compiled.get(name)
-        if p is None:
-            if name == "strict":
-                p = compile_pattern("(?:" + "|".join(self._pattern(False, self._prefixed, {})) + ")", regex.V0,
-                                  **self._lists)
-            elif name == "loose":
-                p = compile_pattern("(?:" + "|".join(self._pattern(True, self._prefixed)) + ")", regex.V0)
-            else:   # overlong, overlong-loose
-                p = compile_pattern(overlong(name.endswith("loose"), self._prefixed, self.power_after), regex.V0)
-            self._compiled[name] = p
-        return p
-
-    @property
-    def strict(self) -> regex.Pattern:
-        """The full pattern, tried at every position: the one-stage scan, kept as the
-        reference the two-stage scan is tested against."""
-        return self._lazy("strict")
-
-    @property
-    def loose(self) -> regex.Pattern:
-        """The --all-numbers pattern (spaced unit spellings: no named lists)."""
-        return self._lazy("loose")
-
-    def _first_stage(self) -> re.Pattern:
-        """Stage 1 of the scan: where the full pattern (`strict`) can match at all.
-
-        Trying the full grammar at every position cost ~40 ns per character and ~4 µs at
-        every numeral character, and most numeral characters start no quantity (统一, 一是,
-        万众, 千方百计). This cheap stdlib pattern finds the runs of numeral characters that
-        can: a strict match that starts with a numeral is a number (made of the characters
-        in `run`) followed by a character in `follow` (a unit's first character, a range
-        connector, 和/与 of 在X和Y之间, 个 of 3个多月, a fraction's 分/又//, a space). So a
-        run qualifies when it holds a digit, or when a `follow` character stands inside it
-        after its first character or right after it. A match can only start inside a
-        qualifying run, at a numeral or sign character (`starts`), or where a currency
-        symbol, a number phrase or a URL (skipped whole) begins: those are found as
-        zero-width hits. Everything else is never handed to the full pattern. The two-stage
-        scan gives exactly the matches of `strict.finditer` (`scan(..., reference=True)`
-        runs that, and the tests compare the two).
-
-        Linear: a run is only entered at its first character (the look-behind), and each
-        branch walks it once."""
-        starts = "0-9０-９" + _ALL_CN + "负負\\-−－"
-        run = starts + "点點几幾余餘多"
-        follow = {a[0] for a, u in self.units.by_alias.items() if u.standalone}
-        follow |= set("个和与與跟及/／又分 \t至到~～〜—–-－−")
-        follow_cls = "".join(sorted(re.escape(c) for c in follow))
-        lits = ["https://", "http://", "www."] + list(self.symbols) + [p for p, (_, u) in self.phrases.items() if u]
-        self._starts = frozenset(c for c in "0123456789０１２３４５６７８９" + _ALL_CN + "负負-−－")
-        run_chars = set(c for c in "0123456789０１２３４５６７８９点點几幾余餘多" + _ALL_CN + "负負-−－")
-        if any(x[0] in run_chars for x in lits):
-            return None   # a symbol or phrase that begins with a numeral: keep the one-stage scan
-        # each literal as "its first character, then the rest": the pattern begins with one
-        # character class, which lets `re` skip ahead at C speed to the next possible start
-        by_first: dict[str, list[str]] = {}
-        for x in sorted(lits, key=len, reverse=True):
-            by_first.setdefault(x[0], []).append(x[1:])
-        lit = "|".join(rf"(?<={re.escape(c)})" + (rf"(?=(?:{'|'.join(re.escape(r) for r in rests)}))"
-                                                   if all(rests) else "")
-                       for c, rests in by_first.items())
-        first = "".join(sorted(re.escape(c) for c in by_first))
-        return re.compile(rf"[{first}{run}](?:(?P<lit>{lit})|(?<=[{run}])(?<![{run}]{{2}})"
-                          rf"(?:(?<=[0-9０-９])|[{run}]*?[0-9０-９]|[{run}]*?(?=[{follow_cls}]))[{run}]*+)")
-
-    def _matches(self, text: str):
-        """The matches of `strict` over `text`, found in two stages (see `_first_stage`)."""
-        others_match, ranged, others = self._others.match, self._ranged.match, self._other_firsts
-        starts = self._starts
-        pos = 0   # where the last match ended: finditer never starts inside a match
-        for c in self._candidates.finditer(text):
-            s, e = c.span()
-            if e <= pos:
-                continue
-            if c.group("lit") is not None:   # a symbol, phrase or URL begins here
-                if s >= pos:
-                    m = others_match(text, s) or ranged(text, s)
-                    if m:
-                        pos = m.end()
-                        yield m
-                continue
-            p = max(s, pos)
-            while p < e:
-                if text[p] in starts:
-                    # the full pattern tries the other alternatives first, then the last
-                    m = (others_match(text, p) or ranged(text, p)) if text[p] in others else ranged(text, p)
-                    if m:
-                        yield m
-                        p = pos = m.end()
-                        continue
-                p += 1
 
     # -- unit handling ------------------------------------------------------------------
     def _unit(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
@@ -339,18 +146,19 @@ class Scanner:
 
     def _scan(self, text: str, all_numbers: bool, warn, reference: bool = False) -> list[Quantity]:
         # --all-numbers keeps the one-stage scan: its loose grammar starts in more places
-        matches = (self.loose.finditer(text) if all_numbers else
-                   self.strict.finditer(text) if reference or self._candidates is None else self._matches(text))
+        g = self.grammar
+        matches = (g.loose.finditer(text) if all_numbers else
+                   g.strict.finditer(text) if reference or g.candidates is None else g.matches(text))
         out: list[Quantity] = []
         refused: list[tuple[int, int]] = []    # numerals too long to read: nothing starts inside
         if self._long_run.search(text):
-            for m in self._lazy("overlong-loose" if all_numbers else "overlong").finditer(text):   # one warning per numeral
+            for m in g.overlong(all_numbers).finditer(text):   # one warning per numeral
                 if not refused or m.start() != refused[-1][1]:
                     warn(m.start(), _refused(text, m.start(), f"a numeral of more than {MAX_PIECES} pieces"))
                 refused.append(m.span())
         k = 0
         for m in matches:
-            if m.re is not self._ranged and m.group("skip") is not None:
+            if m.re is not g.ranged and m.group("skip") is not None:
                 continue
             if refused:
                 while k < len(refused) and refused[k][1] <= m.start():
@@ -730,112 +538,6 @@ def _trailing_multiplier(tok: str) -> Decimal:
     for ch in tok[i:]:
         mult *= values[ch]
     return mult
-
-
-class Qualifiers:
-    """The qualifier words of a units file: before the number (约, 超过, 最高 …), after the
-    unit (左右, 以上 …), and max/min words that govern a number a few words later
-    (最高可享受…下浮5%, 最长能达到10年)."""
-
-    def __init__(self, section: dict):
-        self.before: dict[str, str] = dict(section.get("before") or {})
-        self.after: dict[str, str] = dict(section.get("after") or {})
-        self.verbs = tuple(section.get("governing_verbs") or ())
-        self.reach = int(section.get("reach") or 0)
-        self.not_after: dict[str, str] = {k: "".join(v) for k, v in (section.get("not_after") or {}).items()}
-        # 大于/小于 and signs compare only right before the number, never from afar
-        self.governing_words = {k: v for k, v in self.before.items() if v in ("max", "min") and len(k) > 1
-                          and not k.startswith(("小于", "大于", "<", ">", "＜", "＞"))}
-        # one C-level search says whether a window holds any such word at all (most don't)
-        self._governing_re = re.compile("|".join(map(re.escape, self.governing_words))) if self.governing_words else None
-        words = sorted([*self.before, *EXACT_WORDS, "比"], key=len, reverse=True)
-        self._by_last: dict[str, list[str]] = {}
-        for w in words:
-            self._by_last.setdefault(w[-1], []).append(w)
-        self._last_chars = frozenset(self._by_last) | frozenset(g for g in _GLUE if g)
-        self._glue_chars = frozenset(g for g in _GLUE if g)
-        assert all(len(g) <= 1 for g in _GLUE)   # the quick test in `prefix` looks one glue character back
-        self._after_words = sorted(self.after, key=len, reverse=True)
-        self._after_first = frozenset(w[0] for w in self.after) | frozenset("多余 \t\u3000")
-
-    def prefix(self, text: str, start: int) -> tuple[str | None, int, str | None]:
-        """A qualifier word right before the number: (qualifier, where its text starts, word).
-
-        Spaces inside and after the word are skipped (小于 或 等于 100)."""
-        i = start
-        while i > 0 and text[i - 1] in " \t\u3000":
-            i -= 1
-        if i == 0 or text[i - 1] not in self._last_chars:
-            return None, start, None
-        if text[i - 1] not in self._by_last:
-            # a glue character (为, 达, 是 …) is common: a word can only end right before it
-            i -= 1
-            while i > 0 and text[i - 1] in " \t\u3000":
-                i -= 1
-            if i == 0 or text[i - 1] not in self._by_last:
-                return None, start, None
-        chars, pos = [], []
-        i = start
-        while i > 0 and len(chars) < 8 and start - i < 16:
-            i -= 1
-            c = text[i]
-            if c in " \t\u3000":
-                continue
-            if c in _CLAUSE_END:
-                break
-            chars.append(c)
-            pos.append(i)
-        if not chars:
-            return None, start, None
-        chars.reverse()
-        pos.reverse()
-        window = "".join(chars)
-        for glue in _GLUE:
-            if glue and not window.endswith(glue):
-                continue
-            w = window[: len(window) - len(glue)] if glue else window
-            for word in self._by_last.get(w[-1:], ()):
-                if w.endswith(word):
-                    if len(word) == 1 and len(w) > 1 and w[-2] in self.not_after.get(word, ""):
-                        continue  # 节约, 最近, 赶超: part of another word
-                    if word == "比" and glue:
-                        continue
-                    at = pos[len(w) - len(word)]
-                    return self.before.get(word), at, word
-        return None, start, None
-
-    def suffix(self, text: str, end: int) -> tuple[str | None, int]:
-        """A qualifier word right after the unit (spaces allowed before a two-character one)."""
-        if text[end:end + 1] not in self._after_first:
-            return None, end
-        i = end
-        while i < len(text) and i < end + 3 and text[i] in " \t\u3000":
-            i += 1
-        if i > end and len(text[i:i + 2]) == 2 and text[i:i + 2] in self.after:
-            return self.after[text[i:i + 2]], i + 2
-        window = text[end:end + 4]
-        for word in self._after_words:
-            if window.startswith(word):
-                return self.after[word], end + len(word)
-        if window[:1] in ("多", "余") and window[1:2] in ("", "，", "。", "、", "；", " ", "的"):
-            return "over", end + 1
-        return None, end
-
-    def governing(self, text: str, start: int) -> str | None:
-        """max/min from a word up to `reach` characters back in the clause, followed by a
-        verb such as 可 or 能 (最高可享受…下浮5%), with no number between."""
-        lo = max(0, start - self.reach)
-        window = text[lo:start]
-        if self._governing_re is None or not self._governing_re.search(window):
-            return None
-        for i in range(len(window) - 1, -1, -1):
-            ch = window[i]
-            if ch in _CLAUSE_END or ch.isdigit():
-                return None
-            for word, qual in self.governing_words.items():
-                if window.startswith(word, i) and window[i + len(word): i + len(word) + 1] in self.verbs:
-                    return qual
-        return None
 
 
 def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:

@@ -77,7 +77,7 @@ def test_the_scanner_patterns_are_the_same_in_every_process(tmp_path):
     between processes), or every run would miss."""
     code = ("import hashlib; from gazette_cli.units import load_units; from gazette_cli.quantities import Scanner;"
             "s = Scanner(load_units());"
-            "print(hashlib.sha256((s._ranged.pattern + s._others.pattern + s._candidates.pattern).encode()).hexdigest())")
+            "print(hashlib.sha256((s.grammar.ranged.pattern + s.grammar.others.pattern + s.grammar.candidates.pattern).encode()).hexdigest())")
     env = dict(os.environ, GAZETTE_NO_CACHE="1")
     digests = {subprocess.run([sys.executable, "-c", code], env={**env, "PYTHONHASHSEED": seed}, capture_output=True,
                               text=True, check=True).stdout for seed in ("1", "2", "3")}

@@ -29,7 +29,7 @@ def _same(scanner, text):
 
 
 def test_the_first_stage_is_used(scanner):
-    assert scanner._candidates is not None
+    assert scanner.grammar.candidates is not None
 
 
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
