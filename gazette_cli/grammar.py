@@ -32,7 +32,6 @@ def _spelling(s: str, loose: bool) -> str:
     return out
 
 
-
 class Grammar:
     """The compiled patterns of one units file (see the module docstring)."""
 
