@@ -385,6 +385,7 @@ def _parse(text: str) -> Decimal:
     return sign * _plain(s) * mult
 
 
+@lru_cache(maxsize=1024)   # a handful of unit factors, met at every quantity
 def from_fraction(f) -> Decimal:
     """An exact unit factor (Fraction) as a Decimal to multiply values by: exact for a
     whole number, else rounded to CONTEXT's precision (1/15)."""

@@ -269,18 +269,17 @@ class Scanner:
         if w2 is not None and self._get(w2) is not unit:
             n2, w2, end = None, None, m.end("u1")  # 3万元-5万美元 is no range
         # a unit that is the start of another word: 四次会议, 两支持, 80年代
-        follow = text[end:end + 4]
-        last = self._get(w2 or written) or unit
-        if last.not_before and follow.startswith(last.not_before):
+        last = (self._get(w2) or unit) if w2 is not None else unit
+        if last.not_before and text.startswith(last.not_before, end, end + 4):
             return False  # 四次会议 is an ordinal, 两支持 no number
         if last.not_after and text[max(0, start - 8):start].endswith(last.not_after):
             return False  # 红十字会: the word before the number shows the unit is none
-        if self._is_word(text, start, m.end("n1"), n1) or n1 in _WORD_DIGITS:
+        if self._is_word(text, start, start + len(n1), n1) or n1 in _WORD_DIGITS:   # n1 opens the match
             return False
         if n2 is None:
             value, over = _value(n1)
             over = over or bool(ge)
-            if _digit_pair("".join(n1.split())) and unit.name != "折":
+            if len(n1) > 1 and _digit_pair("".join(n1.split())) and unit.name != "折":
                 return None
             why = self._not_a_quantity(text, start, n1, value, unit, over)
             if why == "article" or (why == "date" and n1 == "一"):
