@@ -276,7 +276,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     if not ruleset.rules or not qs:
         return claims
     # most quantities are in no rule's unit (years, counts, dates): with none left, no pass runs
-    takes = ruleset.takes_unit
+    takes = _unit_flags(ruleset.takes_unit)
     wanted = [k for k, q in enumerate(qs) if takes(q.unit)]
     if not wanted:
         return claims
@@ -298,6 +298,18 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         if len(c) > 1:
             c.sort(key=Claim.key)
     return claims
+
+
+def _unit_flags(test):
+    """`test` (a unit → bool question) asked once per unit of a text."""
+    flags: dict = {}
+
+    def flag(unit) -> bool:
+        ok = flags.get(unit)
+        if ok is None:
+            ok = flags[unit] = test(unit)
+        return ok
+    return flag
 
 
 def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
@@ -350,6 +362,7 @@ class _Fitting:
         self.fits_unit = ruleset.fits_unit
         self.units = [(k, qs[k].unit) for k in group]
         self.by_unit: dict[str, list[int]] = {}
+        self.accepted: dict[str, bool] = {}
 
     def __call__(self, unit: str) -> list[int]:
         found = self.by_unit.get(unit)
@@ -360,7 +373,10 @@ class _Fitting:
 
     def accepts(self, unit: str) -> bool:
         """Does a quantity of the group fit a rule in `unit`?"""
-        return bool(self(unit))
+        ok = self.accepted.get(unit)
+        if ok is None:
+            ok = self.accepted[unit] = bool(self(unit))
+        return ok
 
 
 def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300):
@@ -592,6 +608,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     # a figure a keyword already claims nearby (or a pattern) is settled: no list claim can
     # beat it, so lists are traced only for the figures still open (a list claim settles
     # nothing: they can be listed before the pass)
+    scope_takes = _unit_flags(scope_takes)
     opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
     if not opens:
         return
