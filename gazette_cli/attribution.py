@@ -38,7 +38,8 @@ from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 #: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
 #: quote/bracket and not before a digit (never the point of 9.97)
 _ASCII_STOP = r"\.(?<=[\u3400-\u9fff”’\"')）]\.)(?!\d)"   # the look-behind after the dot: `re` skips to dots
-#: what ends a sentence for the near test and the record's context
+#: what ends a sentence for the near test and the record's context (found by
+#: _sentence_ends, faster, in two passes)
 _SENTENCE_END = re.compile(rf"[。；;！？!?\n]|{_ASCII_STOP}")
 #: the ways of claiming, strongest first (the rank in the precedence)
 HOW_RANK = {"near": 0, "pattern": 0, "column": 1, "scope": 1, "topic": 2}
@@ -67,11 +68,27 @@ class Claim:
 
 
 class Sentences:
-    """Sentence ends of one text, found once; bounds looked up by bisection."""
+    """Sentence ends of one text, found once (when first asked for); bounds looked up by
+    bisection."""
 
     def __init__(self, text: str, ends: list[int] | None = None):
         self.text = text
-        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)] if ends is None else ends
+        self._ends = ends
+        self._periods: Sentences | None = None
+
+    @property
+    def ends(self) -> list[int]:
+        if self._ends is None:
+            self._ends = _sentence_ends(self.text)
+        return self._ends
+
+    def periods(self) -> "Sentences":
+        """The sentences a list may run through: these sentence ends less ；and ; (found
+        once, from the ends already found, not by another pass over the text)."""
+        if self._periods is None:
+            text = self.text
+            self._periods = Sentences(text, [i for i in self.ends if text[i] not in ";；"])
+        return self._periods
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
         """The sentence around text[start:end]: after the previous sentence end, up to and
@@ -81,15 +98,101 @@ class Sentences:
         k = bisect_left(ends, start)
         lo = ends[k - 1] + 1 if k else 0
         lo = max(lo, start - limit, 0)
-        k = bisect_left(ends, end)
-        n = len(self.text)
+        k = bisect_left(ends, end, k)
         if k < len(ends) and ends[k] < end + limit:
             hi = ends[k]
             if self.text[hi] != "\n":
                 hi += 1
         else:
-            hi = min(n, end + limit)
+            hi = min(len(self.text), end + limit)
         return lo, hi
+
+
+#: the one-character sentence ends (_SENTENCE_END less the ASCII stop): a plain character
+#: class, which `re` scans about twice as fast as the alternation
+_END_CHARS = re.compile(r"[。；;！？!?\n]")
+_ASCII_STOP_RE = re.compile(_ASCII_STOP)
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """The offsets _SENTENCE_END matches at, in order (every match is one character, so the
+    ends of its two alternatives can be found apart and merged)."""
+    ends = list(map(_MATCH_START, _END_CHARS.finditer(text)))
+    if "." in text:
+        dots = list(map(_MATCH_START, _ASCII_STOP_RE.finditer(text)))
+        if dots:
+            ends = sorted(ends + dots)      # two sorted runs: one merge
+    return ends
+
+
+_MATCH_START = re.Match.start
+
+
+class _Doc:
+    """What the passes of one `attribute` call share about its text, each part found when
+    first needed: the sentences, the sections and tables, and the keyword hits."""
+
+    def __init__(self, text: str, ruleset: RuleSet, sentences: Sentences):
+        self.text = text
+        self.ruleset = ruleset
+        self.sentences = sentences
+        self.hits = _KeywordIndex(text, ruleset)
+        self._sections: _Sections | None = None
+        self._tables: _Tables | None | bool = False
+        self.spaced = " " in text or "\t" in text or "\u3000" in text
+
+    @property
+    def sections(self) -> "_Sections":
+        if self._sections is None:
+            self._sections = _Sections(self.text)
+        return self._sections
+
+    @property
+    def tables(self) -> "_Tables | None":
+        """The flattened tables (None when the text has no spaced line at all)."""
+        if self._tables is False:
+            self._tables = _Tables(self.text) if self.spaced else None
+        return self._tables
+
+
+class _KeywordIndex:
+    """The keyword hits of one text, searched stretch by stretch as the passes ask for
+    them and kept, so that the near pass and the list pass (whose periods hold its
+    sentences) search no character twice. A stretch holds every keyword that *starts* in
+    it (searched a keyword's length beyond its end); a question about [lo, hi) takes
+    those that start and end inside."""
+
+    def __init__(self, text: str, ruleset: RuleSet):
+        self.text = text
+        self.ruleset = ruleset
+        self.los: list[int] = []                 # the stretches searched, sorted, disjoint
+        self.his: list[int] = []
+        self.found: list[list] = []              # the hits of each stretch (by start)
+
+    def __call__(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """As RuleSet.keyword_hits(text, lo, hi)."""
+        los, his = self.los, self.his
+        k = bisect_right(his, lo)                # the first stretch that ends after lo
+        if k < len(los) and los[k] <= lo and his[k] >= hi:      # asked before: no search
+            hits = self.found[k]
+        else:
+            hits = []
+            pos = lo
+            while pos < hi:
+                if k < len(los) and los[k] <= pos:               # a stretch already searched
+                    hits += self.found[k]
+                    pos = his[k]
+                    k += 1
+                    continue
+                end = min(hi, los[k]) if k < len(los) else hi
+                new = self.ruleset.keyword_starts(self.text, pos, end)
+                los.insert(k, pos)
+                his.insert(k, end)
+                self.found.insert(k, new)
+                hits += new
+                pos = end
+                k += 1
+        return [h for h in hits if lo <= h[0] and h[1] <= hi]
 
 
 class _Sections:
@@ -173,49 +276,66 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     claims: list[list[Claim]] = [[] for _ in qs]
     if not ruleset.rules or not qs:
         return claims
-    sentences = sentences or Sentences(text)
-    contextual = any(r.context_words for r in ruleset.rules)
+    # most quantities are in no rule's unit (years, counts, dates): with none left, no pass runs
+    takes = _unit_flags(ruleset.takes_unit)
+    wanted = [k for k, q in enumerate(qs) if takes(q.unit)]
+    if not wanted:
+        return claims
+    doc = _Doc(text, ruleset, sentences or Sentences(text))
+    contextual = ruleset.contextual
     if ruleset.by_keyword:
-        _near_and_patterns(text, qs, ruleset, sentences, claims, warn, locate)
+        _near_and_patterns(doc, qs, claims, warn, locate, wanted)
         if contextual:   # before lists: a claim out of context settles nothing
-            _in_context(text, qs, claims)
+            _in_context(doc, qs, claims)
         if ruleset.scoped:
-            _scopes(text, qs, ruleset, claims, sentences)
+            _scopes(doc, qs, claims)
     if ruleset.columned:
-        _columns(text, qs, ruleset, claims)
+        _columns(doc, qs, claims)
     if ruleset.topical:
-        _topics(text, qs, ruleset, claims)
+        _topics(doc, qs, claims)
     if contextual:
-        _in_context(text, qs, claims)
+        _in_context(doc, qs, claims)
     for c in claims:
-        c.sort(key=Claim.key)
+        if len(c) > 1:
+            c.sort(key=Claim.key)
     return claims
 
 
-def _in_context(text: str, qs: list[Quantity], claims) -> None:
+def _unit_flags(test):
+    """`test` (a unit → bool question) asked once per unit of a text."""
+    flags: dict = {}
+
+    def flag(unit) -> bool:
+        ok = flags.get(unit)
+        if ok is None:
+            ok = flags[unit] = test(unit)
+        return ok
+    return flag
+
+
+def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
     """Drop the claims of a rule with `context` where the figure's paragraph (section,
     document) does not mention the context's words."""
-    sections = None
     for k, found in enumerate(claims):
-        if not any(c.rule.context_words for c in found):
+        if not found or not any(c.rule.context_words for c in found):
             continue
-        sections = sections or _Sections(text)
+        sections = doc.sections
         found[:] = [c for c in found if not c.rule.context_words or sections.mentions(
             c.rule.context_re, c.rule.context_within, c.rule.context_min, qs[k].start)]
 
 
-def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims, warn, locate) -> None:
-    """Rules are tried only on sentences that hold a quantity in a unit some rule takes,
-    and only the rules whose keywords occur there."""
+def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -> None:
+    """Rules are tried only on sentences that hold a quantity in a unit some rule takes
+    (`wanted`, by index), and only the rules whose keywords occur there."""
+    text, ruleset = doc.text, doc.ruleset
     timed_out: set[str] = set()
-    for lo, hi, group, hits in _sentence_groups(text, qs, ruleset, sentences, lambda k: ruleset.takes_unit(qs[k].unit)):
+    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences, wanted):
         masked: dict[str, tuple] = {}
-        for rule in _candidates(ruleset, hits):
+        fitting = _Fitting(ruleset, qs, group)
+        for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, fitting.accepts):
             if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
                 continue
-            fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
-            if not fits:
-                continue
+            fits = fitting(rule.unit)
             if rule.patterns:
                 if rule.unit not in masked:
                     masked[rule.unit] = _mask(text, lo, hi, qs, fits)
@@ -225,39 +345,96 @@ def _near_and_patterns(text, qs, ruleset: RuleSet, sentences: Sentences, claims,
                     _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
                                 f"on the sentence at {at}; rule skipped for the rest of the text")
                 continue
-            mine = own_hits(text, rule, hits)
+            mine = _own(text, rule, raw)
+            if not mine:
+                continue
+            prepared = _prepared(ruleset, rule)
             for k in fits:
-                found = _proximity(text, qs[k], rule, mine)
+                found = _proximity(text, qs[k], rule, mine, prepared)
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "near", found[1]))
 
 
-def _sentence_groups(text: str, qs: list[Quantity], ruleset: RuleSet, sentences: Sentences, wanted,
-                     limit: int = 300):
+class _Fitting:
+    """The quantities of one group that a rule's unit can report, per rule unit (found once
+    for all the rules of that unit)."""
+
+    def __init__(self, ruleset: RuleSet, qs: list[Quantity], group):
+        self.fits_unit = ruleset.fits_unit
+        self.units = [(k, qs[k].unit) for k in group]
+        self.by_unit: dict[str, list[int]] = {}
+        self.accepted: dict[str, bool] = {}
+
+    def __call__(self, unit: str) -> list[int]:
+        found = self.by_unit.get(unit)
+        if found is None:
+            fits_unit = self.fits_unit
+            found = self.by_unit[unit] = [k for k, u in self.units if fits_unit(unit, u)]
+        return found
+
+    def accepts(self, unit: str) -> bool:
+        """Does a quantity of the group fit a rule in `unit`?"""
+        ok = self.accepted.get(unit)
+        if ok is None:
+            ok = self.accepted[unit] = bool(self(unit))
+        return ok
+
+
+def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300):
     """(lo, hi, the indices of the quantities, the keyword hits) of each sentence that holds
-    a quantity `wanted` (by index) and a keyword; the rest of the text is never searched."""
-    i, n = 0, len(qs)
-    while i < n:
-        if not wanted(i):
-            i += 1
+    a quantity of `wanted` (indices, in order) and a keyword; the rest of the text is never
+    searched. A group runs from a wanted quantity to the end of its sentence."""
+    n = len(qs)
+    hits_in, bounds = doc.hits, sentences.bounds
+    after = 0                     # the first quantity not yet in a group
+    for i in wanted:
+        if i < after:
             continue
-        lo, hi = sentences.bounds(qs[i].text_start, qs[i].end, limit=limit)
+        q = qs[i]
+        lo, hi = bounds(q.text_start, q.end, limit)
         j = i + 1
         while j < n and qs[j].start < hi:
             j += 1
-        group, i = range(i, j), j
-        hits = ruleset.keyword_hits(text, lo, hi)
+        after = j
+        hits = hits_in(lo, hi)
         if hits:
-            yield lo, hi, group, hits
+            yield lo, hi, range(i, j), hits
 
 
-def _candidates(ruleset: RuleSet, hits) -> list[Rule]:
-    """The rules with a keyword among `hits`, in file order."""
-    found: dict[str, Rule] = {}
-    for _, _, word in hits:
-        for r in ruleset.by_keyword.get(word, ()):
-            found.setdefault(r.id, r)
-    return sorted(found.values(), key=lambda r: r.order)
+def _candidates_with_hits(by_word, hits, fits=None) -> list[tuple[Rule, list]]:
+    """The rules with a keyword among `hits` (and, given `fits`, a unit it accepts), in
+    file order, each with the hits of its own keywords (in the order of `hits`). One pass
+    over the hits: the cost follows the hits, not the number of rules."""
+    found: dict[str, tuple[Rule, list] | None] = {}     # None: a rule `fits` turned down
+    get = found.get
+    for h in hits:
+        for r in by_word.get(h[2], ()):
+            entry = get(r.id, False)
+            if entry is False:
+                if fits is not None and not fits(r.unit):
+                    found[r.id] = None
+                    continue
+                entry = found[r.id] = (r, [])
+            elif entry is None:
+                continue
+            entry[1].append(h)
+    out = [e for e in found.values() if e is not None]
+    if len(out) > 1:
+        out.sort(key=_by_order)
+    return out
+
+
+def _by_order(entry) -> int:
+    return entry[0].order
+
+
+def _own(text: str, rule: Rule, hits):
+    """own_hits for hits already known to be the rule's keywords."""
+    if not rule.not_after and not rule.not_before:
+        return hits
+    return [h for h in hits
+            if not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))
+            and not (rule.not_before and _followed_by(text, h[1], rule.not_before))]
 
 
 def own_hits(text: str, rule: Rule, hits):
@@ -349,34 +526,65 @@ def _gap(q: Quantity, start: int, end: int) -> tuple[int, int, str] | None:
     return None
 
 
-def _proximity(text: str, q: Quantity, rule: Rule, hits) -> tuple[int, str] | None:
+def _proximity(text: str, q: Quantity, rule: Rule, hits, prepared: "_Prepared | None" = None) -> tuple[int, str] | None:
     """(characters between, keyword) of the nearest keyword of `rule` within its reach
     (before or after, same clause, no excluded word between), or None."""
     best = None
-    blocked = _blocker(rule.exclude).search
+    prepared = prepared or _Prepared(rule)
+    blocked = prepared.near_block
     tail = None
+    q_start, q_end = q.text_start, q.end
+    before, after = rule.before, rule.after
     for start, end, word in hits:
-        gap = _gap(q, start, end)
-        if gap is None:
-            continue
-        lo, hi, side = gap
-        if hi - lo > (rule.before if side == "before" else rule.after):
-            continue
-        if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
-            if side == "before":
+        if end <= q_start:                 # _gap, inline: this runs for every hit near a figure
+            lo, hi = end, q_start
+            if hi - lo > before:
+                continue
+            if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
                 # the noun the quantity sizes may say it is something else (约120万株缺口)
                 if tail is None:
-                    tail = _tail_excluded(text, q.end, rule.exclude, reach=8) or ""
+                    tail = _tail_hit(text, q_end, prepared.exclude, 8) or ""
                 if tail:
                     continue
-            best = (hi - lo, word)
+                best = (hi - lo, word)
+        elif start >= q_end:
+            lo, hi = q_end, start
+            if hi - lo > after:
+                continue
+            if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
+                best = (hi - lo, word)
     return best
+
+
+class _Prepared:
+    """What the attribution asks of one rule again and again, compiled once per rule set:
+    the patterns of its excluded words (with and without the clause breaks), of the words
+    that end its lists, and of its topic.with words."""
+
+    __slots__ = ("rule", "near_block", "exclude", "scope_end", "topic_with")
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        self.near_block = _blocker(rule.exclude).search
+        self.exclude = _blocker(rule.exclude, "").search if rule.exclude else None
+        # an excluded word ends a list, unless scope.skip names it: then it keeps out only
+        # the quantity of its own clause (…6.7亿元，同比增长14.6%，新发放2.4亿元)
+        self.scope_end = _blocker(tuple(w for w in rule.exclude + rule.scope_stop if w not in rule.scope_skip), "").search
+        self.topic_with = _blocker(rule.topic_with, "").search if rule.topic_with else None
+
+
+def _prepared(ruleset: RuleSet, rule: Rule) -> _Prepared:
+    p = ruleset.compiled.get(rule.id)
+    if p is None or p.rule is not rule:
+        p = ruleset.compiled[rule.id] = _Prepared(rule)
+    return p
 
 
 # ---- scope: a keyword governs the list that follows it (or the one that ends at it) ----
 
 #: a list that ends at its keyword (…、丙镇600亩等5个乡镇完成造林) runs back over 、 only
 _BACK_BREAKS = "，,。；;！？!?：:\n"
+_BACK_BREAK_RE = re.compile(f"[{re.escape(_BACK_BREAKS)}]").search
 
 
 def _settled(claims: list[Claim], priority: int) -> bool:
@@ -384,33 +592,32 @@ def _settled(claims: list[Claim], priority: int) -> bool:
     return any(HOW_RANK[c.how] == 0 and c.rule.priority >= priority for c in claims)
 
 
-def _periods(sentences: Sentences) -> Sentences:
-    """The sentences a list may run through: the sentence ends less ；and ; (one pass over
-    the ends already found, not another over the text)."""
-    text = sentences.text
-    return Sentences(text, [i for i in sentences.ends if text[i] not in ";；"])
-
-
-def _scopes(text: str, qs: list[Quantity], ruleset: RuleSet, claims, sentences: Sentences) -> None:
-    top = max(r.priority for r in ruleset.scoped)
+def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
+    text, ruleset = doc.text, doc.ruleset
+    top = ruleset.scope_top
+    scope_takes = ruleset.scope_takes_unit
     # a figure a keyword already claims nearby (or a pattern) is settled: no list claim can
-    # beat it, so lists are traced only for the figures still open
-    opens = lambda k: ruleset.scope_takes_unit(qs[k].unit) and not _settled(claims[k], top)  # noqa: E731
-    for lo, hi, group, hits in _sentence_groups(text, qs, ruleset, _periods(sentences), opens, limit=600):
-        for rule in _candidates(ruleset, hits):
-            if not rule.scope_after and not rule.scope_before:
-                continue
-            fits = [k for k in group if ruleset.unit_fits(rule, qs[k].unit)]
+    # beat it, so lists are traced only for the figures still open (a list claim settles
+    # nothing: they can be listed before the pass)
+    scope_takes = _unit_flags(scope_takes)
+    opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
+    if not opens:
+        return
+    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(), opens, limit=600):
+        fitting = _Fitting(ruleset, qs, group)
+        for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, fitting.accepts):
+            fits = fitting(rule.unit)
             todo = [k for k in fits if not _settled(claims[k], rule.priority)]
             if not todo:
                 continue
-            mine = own_hits(text, rule, hits)
+            mine = _own(text, rule, raw)
             if not mine:
                 continue
             stops = ruleset.stops_for(rule, hits)
             back = _governing_back(text, mine, [qs[k] for k in fits])
+            prepared = _prepared(ruleset, rule)
             for k in todo:
-                found = scope_of(text, qs[k], rule, mine, stops, back)[0]
+                found = scope_of(text, qs[k], rule, mine, stops, back, prepared)[0]
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "scope", found[1]))
 
@@ -432,14 +639,14 @@ def _governing_back(text: str, hits, fits: list[Quantity]) -> set:
     return out
 
 
-def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tuple[tuple[int, str] | None, str | None]:
+def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None,
+             prepared: _Prepared | None = None) -> tuple[tuple[int, str] | None, str | None]:
     """((distance, keyword) of the nearest keyword whose list reaches `q`, or None;
     what ended the nearest list that did not reach it, for `explain`). A list before its
     keyword is governed only by a hit in `back` (all hits when None)."""
     best, why = None, None
-    # an excluded word ends the list, unless scope.skip names it: then it keeps out only
-    # the quantity of its own clause (…6.7亿元，同比增长14.6%，新发放2.4亿元)
-    end_words = _blocker(tuple(w for w in rule.exclude + rule.scope_stop if w not in rule.scope_skip), "")
+    prepared = prepared or _Prepared(rule)
+    end_words = prepared.scope_end
     for start, end, word in mine:
         gap = _gap(q, start, end)
         if gap is None:
@@ -452,8 +659,8 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tupl
             if reach and why is None:
                 why = f"too far for its scope: {hi - lo} > scope.{'after' if side == 'before' else 'before'} {reach}"
             continue
-        stop = _blocker((), _BACK_BREAKS).search(text, lo, hi) if side == "after" else None
-        stop = stop or end_words.search(text, lo, hi)
+        stop = _BACK_BREAK_RE(text, lo, hi) if side == "after" else None
+        stop = stop or end_words(text, lo, hi)
         other = _first_within(stops, lo, hi)
         if stop is not None or other is not None:
             why = why or f"scope of {word} ended at {other or stop.group()!r}"
@@ -462,7 +669,7 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None) -> tupl
         if skip:
             why = why or f"in the scope of {word}, but {skip!r} stands in its clause (scope.skip)"
             continue
-        tail = _tail_excluded(text, q.end, rule.exclude) if side == "before" else None
+        tail = _tail_hit(text, q.end, prepared.exclude) if side == "before" else None
         if tail:
             why = why or f"in the scope of {word}, but {tail!r} follows it in its clause"
             continue
@@ -487,11 +694,16 @@ _CLAUSE_BREAK = re.compile(r"[，,；;、：:（(]")
 def _tail_excluded(text: str, end: int, words, reach: int = 16) -> str | None:
     """An excluded word in what follows a quantity up to its clause's end (the noun it
     sizes: 2亿元应急转贷资金), or None."""
-    if not words:
+    return _tail_hit(text, end, _blocker(words, "").search if words else None, reach)
+
+
+def _tail_hit(text: str, end: int, excluded, reach: int = 16) -> str | None:
+    """_tail_excluded with the words' pattern compiled (its `search`; None for no words)."""
+    if excluded is None:
         return None
     m = _TAIL_END.search(text, end, end + reach)
     hi = m.start() if m else min(len(text), end + reach)
-    found = _blocker(words, "").search(text, end, hi)
+    found = excluded(text, end, hi)
     return found.group() if found else None
 
 
@@ -590,34 +802,35 @@ def _SPACED(text: str, lo: int, hi: int) -> bool:
     return _SPACE_INSIDE(text, lo, hi) is not None and _PROSE(text, lo, hi) is None
 
 
-def _columns(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    if " " not in text and "\t" not in text and "\u3000" not in text:
+def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
+    if not doc.spaced:
         return
-    tables = None
+    text, ruleset = doc.text, doc.ruleset
     line_end = -1           # the figures of a line that holds no table are passed at once
     for k, q in enumerate(qs):
         if q.start < line_end or not ruleset.takes_unit(q.unit, "columned"):
             continue
-        tables = tables or _Tables(text)
-        cell = tables.header_cell(q.start)
+        cell = doc.tables.header_cell(q.start)
         if cell is None:
             line_end = text.find("\n", q.start) % (len(text) + 1)
             continue
         hits = ruleset.keyword_hits(text, *cell)
+        row = text.rfind("\n", 0, q.start) + 1
         for rule in ruleset.columned:
             if not ruleset.unit_fits(rule, q.unit):
                 continue
             mine = own_hits(text, rule, hits)
-            row = text.rfind("\n", 0, q.start) + 1
-            blocked = _blocker(rule.exclude, "").search
-            if mine and not blocked(text, *cell) and not blocked(text, row, q.text_start):
+            if not mine:
+                continue
+            blocked = _prepared(ruleset, rule).exclude
+            if blocked is None or (not blocked(text, *cell) and not blocked(text, row, q.text_start)):
                 _add(claims[k], Claim(rule, 0, "column", mine[0][2]))
 
 
 # ---- topic: the section is about the rule's subject ----
 
-def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
-    sections = tables = None
+def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
+    text, ruleset = doc.text, doc.ruleset
     rules_for: dict[str | None, list[Rule]] = {}     # the topical rules that take a unit
     for k, q in enumerate(qs):
         if claims[k]:
@@ -627,19 +840,18 @@ def _topics(text: str, qs: list[Quantity], ruleset: RuleSet, claims) -> None:
             rules = rules_for[q.unit] = [r for r in ruleset.topical if ruleset.unit_fits(r, q.unit)]
         if not rules:
             continue
-        if sections is None:
-            sections = _Sections(text)
-            tables = _Tables(text) if " " in text or "\t" in text or "\u3000" in text else None
+        tables = doc.tables
         if tables is not None and tables.header_cell(q.start) is not None:
             continue  # a table cell: its column header says what it is
+        sections = doc.sections
         for rule in rules:
             word = sections.about(rule, q.start)
             if word is None:
                 continue
-            lo, hi = _clause(text, q.text_start, q.end)
-            if rule.exclude and _blocker(rule.exclude, "").search(text, lo, hi):
+            prepared = _prepared(ruleset, rule)
+            if prepared.exclude is not None and prepared.exclude(text, *_clause(text, q.text_start, q.end)):
                 continue
-            if rule.topic_with and not _blocker(rule.topic_with, "").search(text, _clause_start(text, q.text_start), q.text_start):
+            if prepared.topic_with is not None and not prepared.topic_with(text, _clause_start(text, q.text_start), q.text_start):
                 continue
             _add(claims[k], Claim(rule, q.start - sections.bounds(q.start, rule.topic_within)[0], "topic", word))
 
@@ -673,7 +885,7 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     out = []
     lo, hi = sentences.bounds(q.text_start, q.end)
     hits = ruleset.keyword_hits(text, lo, hi)
-    plo, phi = _periods(sentences).bounds(q.text_start, q.end, limit=600)
+    plo, phi = sentences.periods().bounds(q.text_start, q.end, limit=600)
     period_hits = ruleset.keyword_hits(text, plo, phi)
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):

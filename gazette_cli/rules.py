@@ -98,9 +98,14 @@ class Rule:
     order: int = 0
 
 
-def trie_regex(words) -> str:
+def trie_regex(words, fanout: int = 0) -> str:
     """One regex alternation for many literal words, as a trie: cost grows with the text,
-    hardly with the number of words."""
+    hardly with the number of words.
+
+    With `fanout`, a node with more branches than that is split in two halves, the first
+    behind a look-ahead for the range of its first characters, and so on down: `re` tries the branches
+    of an alternation one by one, so a flat node of 400 first characters costs 400 tests at
+    every position, a split one about log2(400 / fanout) tests and `fanout` at most."""
     trie: dict = {}
     for w in words:
         node = trie
@@ -108,12 +113,24 @@ def trie_regex(words) -> str:
             node = node.setdefault(ch, {})
         node[""] = True
 
+    def branches(items) -> str:
+        if fanout and len(items) > fanout:
+            # the guard is the range from the first half's lowest first character to its
+            # highest (the branches are sorted): a character in it that starts no branch
+            # fails in the first half and then in the second, whose characters are all
+            # higher; a range compiles and tests faster than a class of many characters
+            half = len(items) // 2
+            span = f"{re.escape(items[0][0])}-{re.escape(items[half - 1][0])}"
+            return f"(?:(?=[{span}]){branches(items[:half])}|{branches(items[half:])})"
+        alts = [re.escape(ch) + build(child) for ch, child in items]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
     def build(node) -> str:
         end = "" in node
-        alts = [regex.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not alts:
+        items = [(ch, child) for ch, child in sorted(node.items()) if ch != ""]
+        if not items:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        body = branches(items)
         return f"(?:{body})?" if end else body
 
     return build(trie) or "(?!)"
@@ -137,28 +154,49 @@ class RuleSet:
         wordset = set(words)
         self.prefixes: dict[str, list[str]] = {
             w: [w[:i] for i in range(len(w), 0, -1) if w[:i] in wordset] for w in words}
-        # all keywords as one trie, in stdlib `re` (it skips ahead on the first character
-        # faster than `regex` does for large alternations)
+        # all keywords as one trie, in stdlib `re`: one finditer finds the longest keyword
+        # at every position in C, overlapping ones too (贷款 inside 小额贷款). Each match
+        # is the keyword's first character, the trie read in a look-ahead from behind it:
+        # a pattern that opens with a character class lets `re` skip in a tight loop to
+        # the characters a keyword starts with, and the match moves on one character.
         first = "".join(sorted({re.escape(w[0]) for w in words}))
-        self._keyword_re = re.compile(f"(?=[{first}])(?:{trie_regex(words)})") if words else None
+        self._keyword_re = re.compile(f"[{first}](?<=(?=({trie_regex(words, 16)})).)") if words else None
+        self._longest = max(map(len, words), default=0)
+        #: the longest keyword at a position → (length, word) of every keyword that starts there
+        self._spans = {w: tuple((len(p), p) for p in ps) for w, ps in self.prefixes.items()}
         self._compatible: dict[tuple[str, str], bool] = {}
         self._takes: dict[tuple, bool] = {}
         self._stops: dict[str, frozenset[str]] = {}
         self.scoped = [r for r in rules if r.scope_after or r.scope_before]
         self.topical = [r for r in rules if r.topic_words]
         self.columned = [r for r in rules if r.columns]
+        self.contextual = any(r.context_words for r in rules)
+        #: the highest priority of a rule with a scope (a list claim beats no claim above it)
+        self.scope_top = max((r.priority for r in self.scoped), default=0)
+        #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
+        self.rules_by_word: dict[str, tuple[Rule, ...]] = {
+            w: tuple({r.id: r for r in rs}.values()) for w, rs in self.by_keyword.items()}
+        self.scoped_by_word: dict[str, tuple[Rule, ...]] = {
+            w: s for w, s in ((w, tuple(r for r in rs if r.scope_after or r.scope_before))
+                              for w, rs in self.rules_by_word.items()) if s}
+        #: rule id → what the attribution compiles from the rule when it first meets it
+        self.compiled: dict[str, object] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
 
     def unit_fits(self, rule: Rule, unit: str | None) -> bool:
         """Can a quantity in `unit` report this rule's metric (same unit or dimension)?"""
+        return self.fits_unit(rule.unit, unit)
+
+    def fits_unit(self, rule_unit: str, unit: str | None) -> bool:
+        """unit_fits for a rule in `rule_unit` (cached per pair)."""
         if unit is None:
             return False
-        key = (rule.unit, unit)
+        key = (rule_unit, unit)
         ok = self._compatible.get(key)
         if ok is None:
-            ok = unit == rule.unit or self.units.convertible(unit, rule.unit)
+            ok = unit == rule_unit or self.units.convertible(unit, rule_unit)
             self._compatible[key] = ok
         return ok
 
@@ -193,19 +231,24 @@ class RuleSet:
         """Every keyword occurrence in text[lo:hi] as (start, end, word), also one hidden
         inside a longer keyword (贷款 in 贷款支持). One search per occurrence: the cost
         follows the text, hardly the number of keywords."""
+        return [h for h in self.keyword_starts(text, lo, hi) if h[1] <= hi]
+
+    def keyword_starts(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Every keyword occurrence that starts in text[lo:hi], wherever it ends, as
+        (start, end, word): by start, the longest first at one start. Stretches of text
+        searched apart give together what one search over them all gives."""
         out: list[tuple[int, int, str]] = []
         if self._keyword_re is None:
             return out
-        search, prefixes = self._keyword_re.search, self.prefixes
-        pos = lo
-        while True:
-            m = search(text, pos, hi)
-            if m is None:
-                return out
-            s, word = m.start(), m.group()
-            for w in prefixes.get(word, (word,)):
-                out.append((s, s + len(w), w))
-            pos = s + 1
+        spans = self._spans
+        # a keyword that starts before hi ends within the longest keyword's length of it
+        for m in self._keyword_re.finditer(text, lo, min(len(text), hi + self._longest - 1)):
+            s = m.start()
+            if s >= hi:
+                break
+            for n, w in spans[m.group(1)]:
+                out.append((s, s + n, w))
+        return out
 
     def subset(self, rule: Rule) -> "RuleSet":
         return RuleSet([rule], {rule.metric: self.metrics[rule.metric]}, self.units, self.sources)
