@@ -328,7 +328,7 @@ def test_a_catastrophic_pattern_is_skipped_for_the_rest_of_the_text(in_tmp):
     t0 = time.perf_counter()
     records = extract_text(text, ruleset=rs, warn=warnings.append)
     assert len(records) == 10 and len(warnings) == 1
-    assert time.perf_counter() - t0 < 3.0   # skipped after the first time-out: not ten of them
+    assert time.perf_counter() - t0 < 1.5   # skipped after the first time-out: ten of them take 2 s
 
 
 # --- the worked example of rules/README.md ------------------------------------------------
