@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bench.py                  # 20 MB corpus, best of 3
     .venv/bin/python benchmarks/bench.py --quick          # a smoke run (2 MB, one pass)
     .venv/bin/python benchmarks/bench.py --corpus none    # without the real-prose corpus
+    .venv/bin/python benchmarks/bench.py --cold-only      # only the cold start of one issue
 
 The corpus is written to disk and read back the way the command line reads it: the shipped
 samples (samples/*.txt) copied as many issue-sized files until --size-mb is reached, the
@@ -14,13 +15,20 @@ Everything runs in this one process with the library calls the CLI makes
 (`gazette_cli.extract` / `quantities` per file, rules and units loaded once, as
 `gazette extract DIR` does). Throughput is bytes on disk / wall time, best of --repeat
 passes, MB = 10^6 bytes. Speed goals are printed here, never asserted in tests.
+
+The cold start is the other measurement: `gazette extract <first sample> --format jsonl` as
+a fresh process, the median of --cold-runs (5), beside `python -c pass` and the import of
+gazette_cli, plus a breakdown of one fresh process by phase (see cold_start).
 """
 from __future__ import annotations
 
 import argparse
 import gc
 import json
+import os
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +52,8 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "government_work_reports.js
 #: real extra rules timed by default, when shipped: the optional rule pack(s)
 DEFAULT_EXTRA_PACKS = [ROOT / "rules" / "extended"]
 GOAL_MBPS = 30.0
+#: one issue from a cold start, in seconds (issue 10)
+COLD_GOAL_S = 0.3
 MB = 1_000_000
 #: the baseline: what one plain regex pass over the same text costs
 PLAIN_RE = regex.compile(r"[0-9０-９]+(?:\.[0-9]+)?")
@@ -257,6 +267,104 @@ def _row(label: str, seconds: float, nbytes: int, count, what: str = "records", 
     return row
 
 
+# -- cold start ----------------------------------------------------------------------------
+#: run in a fresh process: how long each phase of a cold `gazette extract` takes, as JSON
+_PHASES = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import gazette_cli.cli
+t1 = time.perf_counter()
+from gazette_cli.extraction import extract
+from gazette_cli.quantities import scanner_for
+from gazette_cli.rules import load_rules
+from gazette_cli.units import load_units
+t2 = time.perf_counter()
+units = load_units()
+t3 = time.perf_counter()
+ruleset = load_rules(units=units)
+t4 = time.perf_counter()
+scanner_for(ruleset.units)
+t5 = time.perf_counter()
+n = len(extract(sys.argv[1], ruleset=ruleset).records)
+t6 = time.perf_counter()
+print(json.dumps({"import_cli": t1 - t0, "import_rest": t2 - t1, "units": t3 - t2, "rules": t4 - t3,
+                  "scanner": t5 - t4, "extract": t6 - t5, "records": n}))
+"""
+
+
+def _gazette_command(python: str) -> list[str]:
+    """The console script beside the interpreter (as a user runs it), else `python -m`."""
+    script = Path(python).parent / "gazette"
+    return [str(script)] if script.is_file() else [python, "-m", "gazette_cli.cli"]
+
+
+def _timed(cmd: list[str], env: dict, runs: int, cwd: str) -> tuple[float, list[float]]:
+    """Median wall time of `runs` fresh processes (output discarded; a failure stops the bench)."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        times.append(time.perf_counter() - t)
+        if done.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(cmd)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return statistics.median(times), times
+
+
+def cold_start(sample: Path, runs: int = 5, python: str = sys.executable) -> dict:
+    """One issue from a cold start: fresh processes, each timed whole (wall clock).
+
+    The processes run with their own bytecode cache (PYTHONPYCACHEPREFIX, written by a first
+    untimed run even where PYTHONDONTWRITEBYTECODE is set: an installed package has its .pyc
+    files) and their own gazette data cache (GAZETTE_CACHE_DIR, filled by that first run), both
+    in a temporary directory: the timed runs are the second start onward, as a user sees it.
+    The first run (empty caches, compiling bytecode too) and runs with the data cache off
+    (GAZETTE_NO_CACHE=1) are printed beside them."""
+    res: dict = {"runs": runs, "sample": str(sample)}
+    sample = Path(sample).resolve()
+    with tempfile.TemporaryDirectory(prefix="gazette-cold-") as tmp:
+        # run in an empty directory: `python -c` puts the current one first on sys.path, and in
+        # a source tree that would import its gazette_cli instead of the interpreter's
+        cwd = str(Path(tmp) / "cwd")
+        os.mkdir(cwd)
+        env = dict(os.environ, PYTHONPYCACHEPREFIX=str(Path(tmp) / "pyc"), GAZETTE_CACHE_DIR=str(Path(tmp) / "data"))
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env.pop("GAZETTE_NO_CACHE", None)
+        cmd = _gazette_command(python) + ["extract", str(sample), "--format", "jsonl"]
+        res["first_s"], _ = _timed(cmd, env, 1, cwd)
+        res["python_s"], _ = _timed([python, "-c", "pass"], env, runs, cwd)
+        res["import_s"], _ = _timed([python, "-c", "import gazette_cli"], env, runs, cwd)
+        res["import_cli_s"], _ = _timed([python, "-c", "import gazette_cli.cli"], env, runs, cwd)
+        res["extract_s"], res["extract_all_s"] = _timed(cmd, env, runs, cwd)
+        res["extract_no_cache_s"], _ = _timed(cmd, dict(env, GAZETTE_NO_CACHE="1"), runs, cwd)
+        phases = []
+        for _ in range(runs):
+            done = subprocess.run([python, "-c", _PHASES, str(sample)], env=env, capture_output=True, cwd=cwd)
+            if done.returncode != 0:
+                raise SystemExit(f"bench: the phase breakdown failed: {done.stderr.decode()[-500:]}")
+            phases.append(json.loads(done.stdout))
+        res["phases_s"] = {k: statistics.median(p[k] for p in phases) for k in phases[0] if k != "records"}
+        res["records"] = phases[0]["records"]
+    ph = res["phases_s"]
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    shown = [Path(cmd[0]).name, *cmd[1:]]
+    shown[shown.index(str(sample))] = sample.name
+    print(f"\n[cold start: {' '.join(shown)} ({Path(python).parent.parent}), "
+          f"median of {runs} fresh processes]")
+    rows = [("python -c pass", res["python_s"], ""),
+            ("python -c 'import gazette_cli'", res["import_s"], ""),
+            ("python -c 'import gazette_cli.cli'", res["import_cli_s"], ""),
+            ("gazette extract (caches warm)", res["extract_s"],
+             f"   goal {ms(COLD_GOAL_S)}; runs {', '.join(f'{t:.2f}' for t in res['extract_all_s'])} s"),
+            ("  … with GAZETTE_NO_CACHE=1", res["extract_no_cache_s"], ""),
+            ("  … first run (empty caches, bytecode)", res["first_s"], "")]
+    for label, seconds, note in rows:
+        print(f"  {label:<40} {ms(seconds):>8}{note}")
+    print(f"  phases in one process: import gazette_cli.cli {ms(ph['import_cli'])}, units {ms(ph['units'])}, "
+          f"rules {ms(ph['rules'])}, scanner build {ms(ph['scanner'])}, extract {ms(ph['extract'])} "
+          f"({res['records']} records)")
+    return res
+
+
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -274,7 +382,13 @@ def parse_args(argv=None):
     ap.add_argument("--quick", action="store_true", help="a smoke run: small corpus, one pass")
     ap.add_argument("--workdir", default=None, help="write the corpus here and keep it (default: a temp dir, removed)")
     ap.add_argument("--json", dest="json_out", default=None, help="also write the figures to this JSON file")
+    ap.add_argument("--cold-only", action="store_true",
+                    help="measure only the cold start of one issue (fresh processes), not the throughput")
+    ap.add_argument("--cold-runs", type=int, default=None,
+                    help="fresh processes per cold-start figure, median kept (default 5; 1 with --quick; 0 skips it)")
     args = ap.parse_args(argv)
+    if args.cold_runs is None:
+        args.cold_runs = 1 if args.quick else 5
     if args.size_mb is None:
         args.size_mb = 2.0 if args.quick else 20.0
     if args.repeat is None:
@@ -287,12 +401,24 @@ def parse_args(argv=None):
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    if args.cold_only:
+        res = {"cold_start": cold_start(_first_sample(args), max(1, args.cold_runs))}
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return res
     if args.workdir:
         work = Path(args.workdir)
         work.mkdir(parents=True, exist_ok=True)
         return run(args, work)
     with tempfile.TemporaryDirectory(prefix="gazette-bench-") as tmp:
         return run(args, Path(tmp))
+
+
+def _first_sample(args) -> Path:
+    samples = sorted(Path(args.samples).glob("*.txt"))
+    if not samples:
+        raise SystemExit(f"bench: no *.txt sample in {args.samples}")
+    return samples[0].resolve()
 
 
 def run(args, work: Path) -> dict:
@@ -373,6 +499,9 @@ def run(args, work: Path) -> dict:
     print(f"\nmemory: extract peak Python heap {peak_dir:.1f} MiB over the files, {peak_single:.1f} MiB on the "
           f"single {single.mb:.0f} MB file (tracemalloc); process max RSS {rss:.0f} MiB")
 
+    if args.cold_runs > 0:
+        res["cold_start"] = cold_start(_first_sample(args), args.cold_runs)
+
     e, q, r = res["extract"], res["quantities"], res["regex"]
     ratio = r["mb_per_s"] / e["mb_per_s"] if e["mb_per_s"] else float("inf")
     summary = (f"extract: {e['mb_per_s']:.1f} MB/s (goal {GOAL_MBPS:g} MB/s) · quantities {q['mb_per_s']:.1f} MB/s"
@@ -380,7 +509,9 @@ def run(args, work: Path) -> dict:
                f" · +{n_extra} rules {res['extract_rules_absent']['mb_per_s']:.1f} MB/s (keywords absent),"
                f" {res['extract_rules_present']['mb_per_s']:.1f} MB/s (firing)"
                + (f" · real prose {res['real_extract']['mb_per_s']:.1f} MB/s" if real else "")
-               + f" · peak {max(peak_dir, peak_single):.0f} MiB · {e['records']} records in {issues.mb:.1f} MB")
+               + f" · peak {max(peak_dir, peak_single):.0f} MiB · {e['records']} records in {issues.mb:.1f} MB"
+               + (f" · cold start {res['cold_start']['extract_s']:.2f} s (goal {COLD_GOAL_S:g} s; "
+                  f"python -c pass {res['cold_start']['python_s']:.2f} s)" if "cold_start" in res else ""))
     print("\n" + summary)
     res["summary"] = summary
     if args.json_out:

@@ -16,8 +16,6 @@ import json
 import os
 import sys
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -291,7 +289,30 @@ def _direct(it: Item, task: Task, stdin: bytes | None) -> FileResult:
     return process(it.path, task, stdin if it.path == STDIN else None)
 
 
+# a line with numbers, units and keywords, so that whatever is built on first use is built
+_WARM_UP_TEXT = "全年发放贷款1.5亿元，完成造林三万亩，满意率达95%。\n"
+
+
+def _warm_for_fork(task: Task) -> None:
+    """Where workers are forked (Linux), build the task's runner, and everything it builds
+    on its first text (the scanner, above all), here, once: every worker then starts with
+    it, instead of each building its own. Elsewhere (spawn, forkserver) each worker builds
+    it once, in _init_worker."""
+    import multiprocessing
+    if multiprocessing.get_start_method() != "fork":
+        return
+    try:
+        prepare(task)(_WARM_UP_TEXT, "<warm-up>", lambda warning: None)
+    except Exception:  # a rule error: each file reports it, as without the warm-up
+        pass
+
+
 def _parallel(work, task: Task, jobs: int, stdin: bytes | None) -> Iterator[FileResult]:
+    # only a parallel run needs these (9 ms of imports that a one-file run skips)
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    _warm_for_fork(task)
     done: dict[int, FileResult] = {}
     todo = deque(work)
     nxt = 0
@@ -333,6 +354,9 @@ def _parallel(work, task: Task, jobs: int, stdin: bytes | None) -> Iterator[File
 
 def _alone(it: Item, task: Task, stdin: bytes | None) -> FileResult:
     """Read one file in a worker of its own: its result, or the error that it killed it."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(1, initializer=_init_worker, initargs=(task,)) as pool:
         try:
             return pool.submit(_job, (it.path, task, stdin if it.path == STDIN else None)).result()

@@ -9,13 +9,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from . import __version__, batch, export, output as outputs
 from .errors import DataFileError, GazetteError
 from .extraction import quantities_text
-from .checking import check_rules
 from .cli_options import (ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, NoReflowOpt, OutputOpt, PackOpt,
                           QuietOpt, RulesOpt)
 from .rules import load_rules
@@ -25,11 +22,30 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Turn Chinese government newspaper and gazette issues into tables of policy metrics.")
 rules_app = typer.Typer(no_args_is_help=True, help="Check and list rule files.")
 app.add_typer(rules_app, name="rules")
-err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _out() -> Console:
-    """Standard output; wide enough for a table when it goes to a file or pipe."""
+class _Stderr:
+    """The rich console on standard error, made on first use: a run that prints nothing
+    there (one file, no warning) does not import rich.console (15-20 ms of a cold start)."""
+
+    _console = None
+
+    def console(self):
+        if _Stderr._console is None:
+            from rich.console import Console
+            _Stderr._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        return _Stderr._console
+
+    def __getattr__(self, name):
+        return getattr(self.console(), name)
+
+
+err = _Stderr()
+
+
+def _out():
+    """Standard output (a rich Console); wide enough for a table when it goes to a file or pipe."""
+    from rich.console import Console
     return Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 
 FilesHelp = "Issue files (text, PDF, HTML, .docx), directories, globs such as 'issues/**/*.pdf', or - for standard input."
@@ -125,10 +141,12 @@ def _progress(nfiles: int, quiet: bool):
     """A progress bar on stderr: only on a terminal, for more than one file, without --quiet."""
     if quiet or nfiles < 2 or not err.is_terminal:
         return None
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # only here: 8 ms of imports
+
     progress = Progress(TextColumn("{task.completed}/{task.total} files"), BarColumn(),
                         TextColumn("{task.fields[mb]:.1f} MB  {task.fields[records]} records  "
                                    "{task.fields[errors]} errors  {task.fields[rate]}"),
-                        TimeRemainingColumn(), console=err, transient=True)
+                        TimeRemainingColumn(), console=err.console(), transient=True)
     progress.add_task("read", total=nfiles, mb=0.0, records=0, errors=0, rate="")
     progress.start()
     return progress
@@ -150,8 +168,8 @@ def _run_batch(files, task: batch.Task, fmt, output, columns, title, include=Non
     _check_output(output, [it.path for it in items])
     if jobs is None:
         jobs = min(os.cpu_count() or 1, len(items)) if len(items) > 1 else 1
-    if jobs == 1:
-        batch.prepare(task, ruleset=ruleset, units=units)   # the rules the CLI already loaded
+    # the rules the CLI already loaded: used here with one job, inherited by forked workers
+    batch.prepare(task, ruleset=ruleset, units=units)
     records, failed = [], 0
     progress = _progress(len(items), quiet)
     try:
@@ -258,6 +276,7 @@ def rules_check(paths: Optional[List[Path]] = typer.Argument(None, help="Rule fi
                 no_default_rules: bool = typer.Option(False, "--no-default-rules", help="Check the given files alone, without the default pack."),
                 pack: Optional[List[str]] = PackOpt):
     """Validate rule files and run their examples; print every problem as file:line: rule: what."""
+    from .checking import check_rules
     try:
         problems = check_rules(paths or [], default=not (no_default_rules and (paths or pack)), packs=tuple(pack or ()))
     except DataFileError as exc:  # the units file itself

@@ -5,14 +5,26 @@ Mappings come back as ``LineDict`` (a dict that knows the line it starts on and 
 of each of its keys), sequences as ``LineList`` (the line of each item), so that every
 problem can be reported as ``file:line``. Only plain YAML data is built: a tag such as
 ``!!python/object`` is a syntax problem, never a call.
+
+PyYAML's pure-Python parser reads the shipped units file in about 125 ms, a third of a
+cold start's budget; libyaml's would take 25 ms but accepts files the pure-Python one
+refuses (tabs, `?` inside a flow mapping, …) and words its errors differently. So the
+parse stays pure-Python and what it builds from a file that loads without a problem is
+kept in a disk cache (see _cache_get): read back in about 2 ms. A file with a problem is
+never cached, so its problems are found and worded by the same parse every time.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import Problem
+
+# PyYAML itself (12 ms of imports) is imported where a file is parsed: a start whose data
+# files are all in the cache never needs it.
 
 
 class LineDict(dict):
@@ -33,18 +45,15 @@ class LineList(list):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader, node: yaml.SequenceNode) -> LineList:
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader, node: yaml.MappingNode) -> LineDict:
+    import yaml
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -63,8 +72,17 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+@lru_cache(maxsize=1)
+def _loader_class():
+    """PyYAML's safe loader with the two constructors above (plain data, lines kept)."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    return _Loader
 
 
 def word_list(value) -> list[str] | None:
@@ -94,9 +112,9 @@ class _TooBig(Exception):
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
+    if node.id == "sequence":     # a yaml.SequenceNode (its class id: no import of PyYAML here)
         return list(node.value)
-    if isinstance(node, yaml.MappingNode):
+    if node.id == "mapping":
         return [n for pair in node.value for n in pair]
     return []
 
@@ -143,14 +161,21 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
         return None, [Problem(name, 0, "no such file")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, 0, f"cannot read: {exc}")]
+    key = _cache_key(raw)
+    data = _cache_get(key)
+    if data is not _MISS:
+        return data, []
+    import yaml
     loader = None
     try:
-        loader = _Loader(text)  # the reader refuses control characters here, as a YAMLError
+        loader = _loader_class()(text)  # the reader refuses control characters here, as a YAMLError
         node = loader.get_single_node()
         if node is None:
             return None, []
         _check_expansion(node)
-        return loader.construct_document(node), []
+        data = loader.construct_document(node)
+        _cache_put(key, data)
+        return data, []
     except _TooBig as exc:
         return None, [Problem(name, exc.line, f"YAML: {exc.what}")]
     except yaml.MarkedYAMLError as exc:
@@ -166,6 +191,150 @@ def load_yaml(path: Path) -> tuple[object, list[Problem]]:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+# --- the parse cache ------------------------------------------------------------------
+# One file per parsed text, named by a hash of its bytes, of the gazette and PyYAML
+# versions and of _CACHE_FORMAT (bump it when LineDict, LineList or the constructors
+# change what a parse builds), so an edited file or a new version never meets an old
+# entry. The entry is JSON: reading a damaged or foreign file can fail but never runs
+# anything; any failure to read or write is a miss, never an error.
+_CACHE_FORMAT = 1
+_CACHE_KEEP = 64     # entries kept; the shipped pack needs 6
+_MISS = object()
+
+
+def cache_dir() -> Path | None:
+    """Where parsed data files are kept: $GAZETTE_CACHE_DIR, else $XDG_CACHE_HOME/gazette,
+    else ~/.cache/gazette; None (no cache) when $GAZETTE_NO_CACHE is set to anything but 0."""
+    if os.environ.get("GAZETTE_NO_CACHE", "0") not in ("", "0"):
+        return None
+    env = os.environ.get("GAZETTE_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "gazette"
+    home = os.path.expanduser("~")
+    return Path(home) / ".cache" / "gazette" if home != "~" else None
+
+
+def _cache_key(raw: bytes) -> str:
+    from . import __version__
+    h = hashlib.sha256(f"gazette {__version__} {_yaml_stamp()} format {_CACHE_FORMAT}\n".encode("utf-8", "surrogateescape"))
+    h.update(raw)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _yaml_stamp() -> str:
+    """Which PyYAML would parse, without importing it: where it is, its size and time. A
+    PyYAML installed anew (another version) makes every entry a miss."""
+    try:
+        from importlib.util import find_spec
+        origin = find_spec("yaml").origin
+        st = os.stat(origin)
+        return f"yaml {origin} {st.st_size} {st.st_mtime_ns}"
+    except Exception:
+        import yaml
+        return f"yaml {yaml.__version__}"
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _encode(x, seen: set[int]):
+    """A parse as JSON: [1, line, keys, key lines, values] for a mapping, [0, line, item
+    lines, items] for a sequence, scalars as they are. Anything else (a date, a set, !!pairs)
+    or an object met twice (an alias: the copy would no longer be shared) is not cached."""
+    t = type(x)
+    if t is LineDict or t is LineList:
+        if id(x) in seen or x.__dict__.keys() - {"line", "key_lines", "item_lines"}:
+            raise _Uncacheable
+        seen.add(id(x))
+        if t is LineDict:
+            return [1, x.line, list(x), [x.key_lines[k] for k in x], [_encode(v, seen) for v in x.values()]]
+        return [0, x.line, list(x.item_lines), [_encode(v, seen) for v in x]]
+    if t is str or t is int or t is float or t is bool or x is None:
+        return x
+    raise _Uncacheable
+
+
+def _decode(x):
+    if type(x) is not list:
+        return x
+    if x[0] == 1:
+        out = LineDict(zip(x[2], map(_decode, x[4]), strict=True))
+        out.line = x[1]
+        out.key_lines = dict(zip(x[2], x[3], strict=True))
+        if len(out) != len(x[2]) or len(out.key_lines) != len(out):
+            raise ValueError("duplicate keys")
+        return out
+    if x[0] == 0:
+        out = LineList(map(_decode, x[3]))
+        out.line = x[1]
+        out.item_lines = list(x[2])
+        return out
+    raise ValueError("not a cache entry")
+
+
+def _cache_get(key: str):
+    d = cache_dir()
+    if d is None:
+        return _MISS
+    try:
+        with open(d / f"{key}.json", "rb") as fh:
+            entry = json.loads(fh.read())
+        if type(entry) is not list or len(entry) != 2 or entry[0] != key:
+            return _MISS
+        return _decode(entry[1])
+    except Exception:  # absent, unreadable, truncated, not ours: parse the file instead
+        return _MISS
+
+
+def _cache_put(key: str, data) -> None:
+    """Write the entry whole or not at all: a temporary file renamed over the name, so two
+    processes writing the same entry at once, or one killed midway, leave a whole entry."""
+    d = cache_dir()
+    if d is None or data is None:
+        return
+    tmp = None
+    try:
+        payload = json.dumps([key, _encode(data, set())], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        d.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only on a miss: 6 ms of imports a cold start with a warm cache skips
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, d / f"{key}.json")
+        tmp = None
+        _prune(d)
+    except (_Uncacheable, RecursionError, OSError, ValueError):
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def _prune(d: Path) -> None:
+    """Each edit of a rule file leaves an entry: past _CACHE_KEEP of them, the oldest written
+    go (only after a write, so a start that hits the cache never lists the directory)."""
+    keep = _CACHE_KEEP
+    entries = []
+    for p in d.glob("*.json"):
+        try:
+            entries.append((p.stat().st_mtime_ns, p))
+        except OSError:
+            pass
+    for _, p in sorted(entries)[:-keep] if len(entries) > keep else ():
+        try:
+            p.unlink()
+        except OSError:
+            pass
 
 
 _HINTS = [

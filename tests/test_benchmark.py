@@ -36,7 +36,7 @@ def test_benchmark_quick_run(bench, tmp_path, capsys):
     reports.write_text(json.dumps({"title": "t", "content": sample[:3000]}, ensure_ascii=False) + "\n"
                        + json.dumps({"title": "index", "content": ""}) + "\n", encoding="utf-8")
     res = bench.main(["--size-mb", "0.2", "--quick", "--extra-rules", "20", "--corpus", str(reports),
-                      "--workdir", str(tmp_path / "work")])
+                      "--workdir", str(tmp_path / "work"), "--cold-runs", "0"])
     out = capsys.readouterr().out
     assert res["extract"]["records"] > 0
     assert res["extract_single"]["records"] == res["extract"]["records"]
@@ -46,3 +46,12 @@ def test_benchmark_quick_run(bench, tmp_path, capsys):
     assert "extract: " in out and "(goal 30 MB/s)" in out
     assert res["summary"] in out
     assert set(res["extract"].get("stages", {})) <= {"scan", "rules"}
+
+
+def test_cold_start_only(bench, capsys):
+    res = bench.main(["--cold-only", "--cold-runs", "1"])["cold_start"]
+    out = capsys.readouterr().out
+    assert res["records"] == 10 and res["runs"] == 1
+    assert all(res[k] > 0 for k in ("python_s", "import_s", "import_cli_s", "extract_s", "extract_no_cache_s", "first_s"))
+    assert set(res["phases_s"]) == {"import_cli", "import_rest", "units", "rules", "scanner", "extract"}
+    assert "cold start" in out and "python -c pass" in out and "goal 300 ms" in out
