@@ -22,9 +22,10 @@ do not move); the column of a character counts them as one character each.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, chain, compress
+from operator import sub
 
 #: a line ending in one of these ends its sentence
 TERMINAL = frozenset("。！？!?；;…")
@@ -95,25 +96,18 @@ _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
 
 _TOKEN = re.compile(r"\S+")
 _PROSE = re.compile(r"[，。；！？]").search
-#: a stripped line with white space inside: the only kind that can be a table row
-_SPACED = re.compile(r"\S\s+\S").search
-#: the line-start patterns open with the line break itself: `re` then skips ahead to each
-#: break in C instead of trying every position (the text gets a leading break to match line 1)
-_MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
-_ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
 
 
-def _lines_matching(pattern: re.Pattern, text: str, starts: list[int], n: int) -> list[bool]:
-    """For each line, does `pattern` (opening with the break before the line) match it?"""
-    flags = [False] * n
-    for m in pattern.finditer("\n" + text):
-        k = bisect_right(starts, m.start()) - 1   # the padded break at m.start() opens line k
-        if starts[k] == m.start():
-            flags[k] = True
-    return flags
-
-
-
+#: what opens a line that says something about the line: only a page or chunk marker (a
+#: `marker` group), or an indent or a numbered item (a paragraph opens). Led by the break before
+#: the line, so that `re` skips ahead to each break in C, and by a look at the next character,
+#: so that most lines fail at once. Look-aheads only: a marker that runs over lines (— / 12 /
+#: —) takes no line start from the others
+_LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－])"
+                   rf"(?=(?P<marker>[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$))"
+                   rf"|[ \t\u3000]*{_ITEM.pattern}|\u3000|  |\t)")
+_LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
+_FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break before it
 
 
 def table_cells(text: str, lo: int = 0, hi: int | None = None, merge: bool = True) -> list[tuple[int, int]]:
@@ -154,10 +148,6 @@ def _table_pair(a: str, b: str) -> bool:
     return last[0].isdigit() or last[-1] in "%％—-－" or last[0] in "—-－+"
 
 
-def _indented(line: str) -> bool:
-    return line.startswith(("\u3000", "  ", "\t"))
-
-
 def identity(text: str) -> Flow:
     """No reflow: every line stands on its own (`--no-reflow`)."""
     return Flow(_plain_breaks(text), text, [0], [0], _line_starts(text))
@@ -192,93 +182,196 @@ def _page_lines(source: str, text: str) -> set[int]:
     return out
 
 
+#: what a line is, one letter per line (see `_kinds`); upper case: the line opens a
+#: paragraph (it is indented or opens a numbered item), so the line before it is not joined
+#:   b  blank, or only a page or chunk marker (passed over)
+#:   e  ends its sentence
+#:   c  goes on: joined to the next line unless that opens a paragraph or, for the first line
+#:      of a paragraph, the line is a headline (see below)
+#:   x  goes on, but it, the line before or the next one may be a row of a table
+#:   p  goes on, and a page break follows it
+_MAYBE_ENDS = _CLOSERS | {"."}
+#: runs of lines that are joined to the next one whatever came before: a `c` line after a line
+#: that goes on (so not the first of its paragraph) and before a non-blank line that does not
+#: open a paragraph. Everything else that can be joined is decided line by line (`_SLOW`)
+_FAST = re.compile(r"(?<=[cCxX])(?:[cC](?=[cexp]))+")
+#: the lines that go on that `_FAST` leaves to the line-by-line rules: the first line of a
+#: paragraph before a line it may join, x and p lines, a line before a blank line or at the end
+_SLOW = re.compile(r"(?P<first>(?<![cCxX])[cC](?=[cexp]))|[xXpP]|[cC](?=b|\Z)")
+_NOT_BLANK = re.compile("[^b]")
+#: a line that resets the paragraph: blank (or a marker) or the end of a sentence
+_RESETS = str.maketrans("beEcCxXpP", "rrr------")
+#: the separator after a line in the reflowed text, by whether the next line is joined to it
+_SEPARATORS = ("\n", "")
+
+
+def _width(s: str) -> int:
+    """Display width: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
+    bytes: (bytes + characters) / 2)."""
+    return (len(s.encode("utf-8", "surrogatepass")) + len(s)) >> 1
+
+
+def _row_like(s: str) -> bool:
+    """Can a stripped line with spaces inside be one of a `_table_pair`?"""
+    return len(s.split()) >= 3 and not _PROSE(s)
+
+
+def _spaced_lines(stripped: list[str]) -> list[int]:
+    """Indices of the stripped lines with a space, tab or ideographic space inside, in no
+    particular order. `str.find` over the lines joined, one step per such line (skipping to
+    the next line), not per line."""
+    joined, out = "\n".join(stripped), []
+    find, count = joined.find, joined.count
+    for space in " \t\u3000":
+        line, pos = 0, 0
+        i = find(space)
+        while i >= 0:
+            line += count("\n", pos, i)
+            out.append(line)
+            pos = find("\n", i)
+            if pos < 0:
+                break
+            i = find(space, pos)
+    return out
+
+
+def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[str, set[int]]:
+    """One letter per line (see `_FAST`), and the lines that may be table rows.
+
+    One list operation over the lines (the last character), then a pass over the whole text
+    for each rarer fact, with a Python step only where it is found."""
+    kinds = ["b" if not s else "e" if s[-1] in TERMINAL else
+             ("e" if _ends_sentence(s) else "c") if s[-1] in _MAYBE_ENDS else "c" for s in stripped]
+    first = _FIRST_LINE_FACT.match(text)
+    facts = [(0, first)] if first else []
+    facts += [(bisect_left(starts, m.end()), m) for m in _LINE_FACT.finditer(text)]
+    for k, m in facts:
+        if m.lastgroup == "marker":
+            kinds[k] = "b"       # a marker line counts as blank between two lines
+        elif kinds[k] != "b":    # (a blank line may be indented too: it stays blank)
+            kinds[k] = kinds[k].upper()
+    # only a line with white space inside can be a table row (and only one of three cells or
+    # more without sentence punctuation: `_table_pair`); a break next to two such lines in a
+    # row is decided line by line
+    rows = {k for k in _spaced_lines(stripped) if _row_like(stripped[k])}
+    for k in rows:
+        if k + 1 in rows:
+            for t in range(max(k - 1, 0), k + 2):
+                if kinds[t] in "cC":
+                    kinds[t] = "x" if kinds[t] == "c" else "X"
+    for k in pages:
+        if kinds[k] in "cCxX":
+            kinds[k] = "p" if kinds[k] in "cx" else "P"
+    return "".join(kinds), rows
+
+
 def reflow(text: str) -> Flow:
     """Join hard-wrapped lines; see the module docstring for when a break is kept.
 
-    One pass over the lines (split, stripped and measured by C-level list operations); a
-    Python step per line, none per character."""
+    What each line is comes from list operations and passes over the whole text (`_kinds`);
+    the runs of lines joined whatever came before are found by one regex over those letters
+    (`_FAST`); only the rest (`_SLOW`: one line in five or six in hard-wrapped newspaper text)
+    takes a Python step of its own. The text and its map are then built by list operations."""
     source, text = text, _plain_breaks(text)
     # lines that end in a page break: a blank line follows them
     pages = _page_lines(source, text) if text is not source else ()
     lines = text.split("\n")
     n = len(lines)
-    stripped = [line.strip() for line in lines]
-    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
-    starts.pop()
-    parts: list[str] = []
-    seg_flat: list[int] = [0]
-    seg_orig: list[int] = [0]
-    flat_len = 0
-    para_max = 0          # widest line so far in the current paragraph
-    seg_start = 0         # original offset where the current segment started
-    add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
-    # lines that are only a page or chunk marker count as blank between two lines
-    # which lines are markers, open an item or have spaces inside: each one regex over the
-    # whole text, in C; the Python loop below only looks the answers up
-    marker = _lines_matching(_MARKER_LINE, text, starts, n)
-    item = _lines_matching(_ITEM_LINE, text, starts, n)
-    # a stripped line with white space inside (only such lines can be table rows)
-    spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
-    # display widths: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
-    # bytes: (bytes + characters) / 2)
-    widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
+    # where each line starts, and (the last entry) one past the end of the text
+    starts = list(map(sub, accumulate(map(len, lines), initial=0), range(0, -n - 1, -1)))
+    stripped = list(map(str.strip, lines))
+    kinds, rows = _kinds(text, stripped, starts, pages)
+    resets = kinds.translate(_RESETS)
 
-    i = 0
-    while i < n:
+    def table_kept(i: int, j: int) -> bool:
+        """Is the break after line i (next non-blank line j) kept between two table rows?"""
+        return (i in rows and i - 1 in rows and _table_pair(stripped[i - 1], stripped[i])) \
+            or (j in rows and (i in rows and _table_pair(stripped[i], stripped[j])
+                               or j + 1 in rows and _table_pair(stripped[j], stripped[j + 1])))
+
+    landings = bytearray(n)   # 1 where a line is joined to the line before it
+    gaps = []                 # (line, next line joined to it) with blank lines or a page break between
+    for m in _FAST.finditer(kinds):
+        landings[m.start() + 1:m.end() + 1] = b"\x01" * (m.end() - m.start())
+    # the line-by-line rules, in order. The paragraph so far (its widest line) is the lines
+    # after the last reset: a blank, marker or sentence-ending line, or a line before a blank
+    # line that was not joined across it
+    reset = -1            # the last reset line before the line at hand
+    scanned = 0           # lines before this are in `reset` already
+    for m in _SLOW.finditer(kinds):
+        i = m.start()
+        if m.lastgroup == "first":
+            # the first line of a paragraph before a line that goes on: joined if a break
+            # across blank lines was joined right before it, or if it is no headline (a short
+            # first line before a longer one)
+            if landings[i] or _width(stripped[i]) > HEADLINE_SHARE * _width(stripped[i + 1]):
+                landings[i + 1] = 1
+            continue
+        k = resets.rfind("r", scanned, i)
+        if k >= 0:
+            reset = k
+        in_para = reset < i - 1   # not the first line of its paragraph
         s = stripped[i]
-        if not s or marker[i]:
-            para_max = 0
-            i += 1
-            continue
-        if _ends_sentence(s):
-            para_max = 0
-            i += 1
-            continue
-        width = widths[i]
-        j = i + 1
-        while j < n and (not stripped[j] or marker[j]):
-            j += 1
-        nxt = lines[j] if j < n else ""
-        gap = j > i + 1 or i in pages  # a blank line (or a page break) between
-        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or item[j] \
-                or (spaced[i] and i and spaced[i - 1] and _table_pair(stripped[i - 1], s)) \
-                or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
-                                   or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
-            para_max = 0 if gap else max(para_max, width)
-            i += 1
-            continue
-        nxt = stripped[j]
-        if j > i + 1 and all(stripped[i + 1:j]):
-            # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
-            join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
-                or (s[-1] in _NUMERALS and not nxt[0].isdigit())
-        elif not gap:
-            # a short first line before a longer one is a headline, not a wrap
-            join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
-        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
-            join = True  # a number cut by a column or page break (9.97\\f亿株)
-        elif para_max > 0:  # blank lines between: a column break if this line was full,
-            # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
-            join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
-                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
-        else:  # …or, after a paragraph's first line, if the text plainly goes on
-            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
-        if not join:
-            para_max = 0 if gap else max(para_max, width)
-            i += 1
-            continue
-        # keep the original text up to the end of the line, drop the break
-        line = lines[i]
-        end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
-        add_part(text[seg_start:end])
-        flat_len += end - seg_start
-        seg_start = starts[j]
-        add_flat(flat_len)
-        add_orig(seg_start)
-        if width > para_max:
-            para_max = width
-        i = j
-    parts.append(text[seg_start:])
+        nb = _NOT_BLANK.search(kinds, i + 1)
+        j = nb.start() if nb else n
+        gap = j > i + 1 or kinds[i] in "pP"   # a blank line (or a page break) between
+        if j == n or kinds[j].isupper() or table_kept(i, j):
+            join = False
+        else:
+            nxt = stripped[j]
+            if j > i + 1 and all(stripped[i + 1:j]):
+                # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
+                join = in_para or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
+                    or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+            elif not gap:
+                # a short first line before a longer one is a headline, not a wrap
+                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt)
+            elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+                join = True  # a number cut by a column or page break (9.97\\f亿株)
+            elif in_para:  # blank lines between: a column break if this line was full,
+                # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
+                para_max = max(_width(stripped[k]) for k in range(reset + 1, i) if kinds[k] != "b")
+                join = _width(s) >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
+                    nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
+            else:  # …or, after a paragraph's first line, if the text plainly goes on
+                join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+        if join:
+            landings[j] = 1
+            if gap:
+                gaps.append((i, j))
+            scanned = j       # blank lines passed over are no reset
+        else:
+            if gap:
+                reset = i
+            scanned = i + 1
+    del stripped
+    return _flow(source, text, lines, starts, landings, gaps)
+
+
+def _flow(source: str, text: str, lines: list[str], starts: list[int], landings: bytearray,
+          gaps: list[tuple[int, int]]) -> Flow:
+    """The reflowed text and its map, from the lines joined to the line before them."""
+    orig = list(map(starts.__getitem__, compress(range(len(landings)), landings)))
+    # the characters dropped before each of those segments: the line break, and the \r of a
+    # \r\n; across blank lines (or a page break), the blank lines too
+    dropped = [2 if text[o - 2] == "\r" else 1 for o in orig] if "\r" in text else [1] * len(orig)
+    # the text: the lines, each followed by its break unless the next line is joined to it
+    glued = landings[1:] + b"\x01"   # after the last line: nothing
+    for i, j in gaps:
+        end = starts[i + 1] - 1               # the end of line i, before its break
+        if text[end - 1] == "\r":
+            end -= 1
+        dropped[bisect_left(orig, starts[j])] = starts[j] - end
+        glued[i:j] = b"\x01" * (j - i)         # the blank lines between go, and their breaks
+        lines[i + 1:j] = [""] * (j - i - 1)
+    if "\r" in text:   # a line joined to the next loses the \r of its \r\n
+        for i in compress(range(len(glued)), glued):
+            if lines[i].endswith("\r"):
+                lines[i] = lines[i][:-1]
+    flat = "".join(chain.from_iterable(zip(lines, map(_SEPARATORS.__getitem__, glued))))
+    del lines[:]
+    seg_flat = [0, *map(sub, orig, accumulate(dropped))]
+    starts.pop()
     # the line starts of the source: those of the split when it had only \n breaks
     line_starts = starts if text is source and "\r" not in text else _line_starts(source)
-    return Flow("".join(parts), source, seg_flat, seg_orig, line_starts)
+    return Flow(flat, source, seg_flat, [0, *orig], line_starts)
