@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, sub
 
@@ -190,9 +191,10 @@ def _page_lines(source: str, text: str) -> set[int]:
 #:   b  blank, or only a page or chunk marker (passed over)
 #:   e  ends its sentence
 #:   c  goes on: joined to the next line unless that opens a paragraph or, for the first line
-#:      of a paragraph, the line is a headline (see below)
+#:      of a paragraph, the line is a headline (see `reflow`)
 #:   x  goes on, but it, the line before or the next one may be a row of a table
 #:   p  goes on, and a page break follows it
+#: a last character after which `_ends_sentence` must look further (。” or 100%. but not 9.)
 _MAYBE_ENDS = _CLOSERS | {"."}
 _NOT_BLANK = re.compile("[^b]")
 #: a line that resets the paragraph: blank (or a marker) or the end of a sentence
@@ -208,9 +210,13 @@ def _lines_of(kinds: str, letters: str) -> int:
     line (line k in byte k from the low end), 1 for those lines. Shifting it by 8 moves to the
     next line, & and | combine sets: a test on neighbouring lines runs over all lines at
     once, in C."""
-    table = dict.fromkeys(map(ord, "bBeEcCxXpP"), "\0")
-    table.update(dict.fromkeys(map(ord, letters), "\x01"))
-    return int.from_bytes(kinds.translate(table).encode("latin-1"), "little")
+    return int.from_bytes(kinds.translate(_one_for(letters)).encode("latin-1"), "little")
+
+
+@lru_cache(maxsize=None)
+def _one_for(letters: str) -> dict[int, str]:
+    """A translation of every line letter to \\x01 if it is one of `letters`, else to \\0."""
+    return {ord(c): "\x01" if c in letters else "\0" for c in "bBeEcCxXpP"}
 
 
 def _width(s: str) -> int:
@@ -220,6 +226,13 @@ def _width(s: str) -> int:
         return (len(s.encode()) + len(s)) >> 1
     except UnicodeEncodeError:   # a lone surrogate: 3 bytes too (the plain encode is faster)
         return (len(s.encode("utf-8", "surrogatepass")) + len(s)) >> 1
+
+
+def _most_width(n: int) -> int:
+    """The most a line of `n` characters can measure (4 UTF-8 bytes each): a test that holds
+    against it holds against the real width, which then need not be measured (most lines of
+    a column are about as long as each other)."""
+    return (5 * n) >> 1
 
 
 def _max_width(lines: list[str]) -> int:
@@ -253,7 +266,7 @@ def _spaced_lines(stripped: list[str]) -> set[int]:
 
 
 def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[str, set[int]]:
-    """One letter per line (see `_FAST`), and the lines that may be table rows.
+    """One letter per line (see above `_MAYBE_ENDS`), and the lines that may be table rows.
 
     One list operation over the lines (the last character), then a pass over the whole text
     for each rarer fact, with a Python step only where it is found."""
@@ -290,10 +303,12 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
 def reflow(text: str) -> Flow:
     """Join hard-wrapped lines; see the module docstring for when a break is kept.
 
-    What each line is comes from list operations and passes over the whole text (`_kinds`);
-    the runs of lines joined whatever came before are found by one regex over those letters
-    (`_FAST`); only the rest (`_SLOW`: one line in five or six in hard-wrapped newspaper text)
-    takes a Python step of its own. The text and its map are then built by list operations."""
+    What each line is comes from list operations and passes over the whole text (`_kinds`,
+    one letter per line); the lines joined whatever came before them are found by tests over
+    all lines at once (`_lines_of`); only the rest (one line in five or six in hard-wrapped
+    newspaper text: first lines of paragraphs, lines before a blank line, table rows, page
+    breaks) takes a Python step of its own. The text and its map are then built by list
+    operations."""
     source, text = text, _plain_breaks(text)
     # lines that end in a page break: a blank line follows them
     pages = _page_lines(source, text) if text is not source else ()
@@ -336,7 +351,9 @@ def reflow(text: str) -> Flow:
             # the first line of a paragraph before a line that goes on: joined if a break
             # across blank lines was joined right before it, or if it is no headline (a short
             # first line before a longer one)
-            if landings[i] or _width(stripped[i]) > HEADLINE_SHARE * _width(stripped[i + 1]):
+            width, nxt = _width(stripped[i]), stripped[i + 1]
+            if landings[i] or width > HEADLINE_SHARE * _most_width(len(nxt)) \
+                    or width > HEADLINE_SHARE * _width(nxt):
                 landings[i + 1] = 1
             continue
         k = resets.rfind("r", scanned, i)
@@ -365,7 +382,9 @@ def reflow(text: str) -> Flow:
                 para = stripped[reset + 1:i]
                 if "b" in kinds[reset + 1:i]:   # a marker passed over is not of the paragraph
                     para = [line for line, kind in zip(para, kinds[reset + 1:i]) if kind != "b"]
-                join = _width(s) >= FULL_SHARE * _max_width(para) or _cut_figure(s, nxt) or (
+                width = _width(s)
+                join = width >= FULL_SHARE * _most_width(max(map(len, para))) \
+                    or width >= FULL_SHARE * _max_width(para) or _cut_figure(s, nxt) or (
                     nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
             else:  # …or, after a paragraph's first line, if the text plainly goes on
                 join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
