@@ -196,6 +196,7 @@ def _page_lines(source: str, text: str) -> set[int]:
 #:   p  goes on, and a page break follows it
 #: a last character after which `_ends_sentence` must look further (。” or 100%. but not 9.)
 _MAYBE_ENDS = _CLOSERS | {"."}
+#: the next line that is not blank (nor a marker)
 _NOT_BLANK = re.compile("[^b]")
 #: a line that resets the paragraph: blank (or a marker) or the end of a sentence
 _RESETS = str.maketrans("beEcCxXpP", "rrr------")
@@ -266,7 +267,8 @@ def _spaced_lines(stripped: list[str]) -> set[int]:
 
 
 def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[str, set[int]]:
-    """One letter per line (see above `_MAYBE_ENDS`), and the lines that may be table rows.
+    """One letter per line (b, e, c, x, p: see the comment above `_MAYBE_ENDS`), and the
+    lines that may be table rows.
 
     One list operation over the lines (the last character), then a pass over the whole text
     for each rarer fact, with a Python step only where it is found."""
