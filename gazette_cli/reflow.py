@@ -194,8 +194,9 @@ def _page_lines(source: str, text: str) -> set[int]:
 #:      of a paragraph, the line is a headline (see `reflow`)
 #:   x  goes on, but it, the line before or the next one may be a row of a table
 #:   p  goes on, and a page break follows it
-#: a last character after which `_ends_sentence` must look further (。” or 100%. but not 9.)
-_MAYBE_ENDS = _CLOSERS | {"."}
+#: what a line is by its last character: ends its sentence (e), goes on (c, the default) or
+#: `_ends_sentence` must look further (?: 。” or 100%. but not 9.)
+_BY_LAST = {**dict.fromkeys(_CLOSERS | {"."}, "?"), **dict.fromkeys(TERMINAL, "e")}
 #: the next line that is not blank (nor a marker)
 _NOT_BLANK = re.compile("[^b]")
 #: a line that resets the paragraph: blank (or a marker) or the end of a sentence
@@ -267,13 +268,18 @@ def _spaced_lines(stripped: list[str]) -> set[int]:
 
 
 def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[str, set[int]]:
-    """One letter per line (b, e, c, x, p: see the comment above `_MAYBE_ENDS`), and the
+    """One letter per line (b, e, c, x, p: see the comment above `_BY_LAST`), and the
     lines that may be table rows.
 
     One list operation over the lines (the last character), then a pass over the whole text
     for each rarer fact, with a Python step only where it is found."""
-    kinds = ["b" if not s else "e" if s[-1] in TERMINAL else
-             ("e" if _ends_sentence(s) else "c") if s[-1] in _MAYBE_ENDS else "c" for s in stripped]
+    by_last = _BY_LAST.get
+    kinds = [by_last(s[-1], "c") if s else "b" for s in stripped]
+    letters = "".join(kinds)
+    k = letters.find("?")
+    while k >= 0:   # 。” or 100%. may end a sentence, 9. does not
+        kinds[k] = "e" if _ends_sentence(stripped[k]) else "c"
+        k = letters.find("?", k + 1)
     first = _FIRST_LINE_FACT.match(text)
     facts = [(0, first)] if first else []
     facts += [(bisect_left(starts, m.end()), m) for m in _LINE_FACT.finditer(text)]
