@@ -22,9 +22,11 @@ do not move); the column of a character counts them as one character each.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
+from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import add, sub
 
 #: a line ending in one of these ends its sentence
 TERMINAL = frozenset("。！？!?；;…")
@@ -35,11 +37,12 @@ _CONTINUES = frozenset("，,。；;、：:％%）)」』”’")
 _NUMERALS = frozenset("0123456789０１２３４５６７８９.．点零〇一二三四五六七八九十百千万亿两")
 #: a lone \r and the odd line breaks, each written \n in the reflowed text
 _ODD_BREAKS = re.compile("\r(?!\n)|[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_ANY_ODD = re.compile("[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_ODD = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 #: the odd breaks that part text like a blank line: a page, file, group, record or paragraph break
 _PAGE_BREAKS = re.compile("[\f\x1c\x1d\x1e\u2029]")
 #: what ends a line for line numbers: universal newlines
 _EOL = re.compile("\r\n?|\n")
+_NL = re.compile("\n")
 #: a line at least this share of its paragraph's widest line is full: it was wrapped
 FULL_SHARE = 0.8
 #: a paragraph's first line at most this share of the next line's width is a headline
@@ -95,25 +98,18 @@ _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
 
 _TOKEN = re.compile(r"\S+")
 _PROSE = re.compile(r"[，。；！？]").search
-#: a stripped line with white space inside: the only kind that can be a table row
-_SPACED = re.compile(r"\S\s+\S").search
-#: the line-start patterns open with the line break itself: `re` then skips ahead to each
-#: break in C instead of trying every position (the text gets a leading break to match line 1)
-_MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
-_ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
 
 
-def _lines_matching(pattern: re.Pattern, text: str, starts: list[int], n: int) -> list[bool]:
-    """For each line, does `pattern` (opening with the break before the line) match it?"""
-    flags = [False] * n
-    for m in pattern.finditer("\n" + text):
-        k = bisect_right(starts, m.start()) - 1   # the padded break at m.start() opens line k
-        if starts[k] == m.start():
-            flags[k] = True
-    return flags
-
-
-
+#: what opens a line that says something about the line: only a page or chunk marker (a
+#: `marker` group), or an indent or a numbered item (a paragraph opens). Led by the break before
+#: the line, so that `re` skips ahead to each break in C, and by a look at the next character,
+#: so that most lines fail at once. Look-aheads only: a marker that runs over lines (— / 12 /
+#: —) takes no line start from the others
+_LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－])"
+                   rf"(?=(?P<marker>[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$))"
+                   rf"|[ \t\u3000]*{_ITEM.pattern}|\u3000|  |\t)")
+_LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
+_FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break before it
 
 
 def table_cells(text: str, lo: int = 0, hi: int | None = None, merge: bool = True) -> list[tuple[int, int]]:
@@ -154,10 +150,6 @@ def _table_pair(a: str, b: str) -> bool:
     return last[0].isdigit() or last[-1] in "%％—-－" or last[0] in "—-－+"
 
 
-def _indented(line: str) -> bool:
-    return line.startswith(("\u3000", "  ", "\t"))
-
-
 def identity(text: str) -> Flow:
     """No reflow: every line stands on its own (`--no-reflow`)."""
     return Flow(_plain_breaks(text), text, [0], [0], _line_starts(text))
@@ -165,21 +157,18 @@ def identity(text: str) -> Flow:
 
 def _line_starts(text: str) -> list[int]:
     """Offsets where the lines of the original start (after \\n, \\r\\n or a lone \\r)."""
-    if "\r" not in text:  # the common case, without a Python step per line
-        starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
-        return starts
-    return [0, *(m.end() for m in _EOL.finditer(text))]
+    # the end of each break, taken from the matches in C; a plain \n (the common case) is the
+    # pattern `re` finds fastest
+    return [0, *map(re.Match.end, (_EOL if "\r" in text else _NL).finditer(text))]
 
 
 def _plain_breaks(text: str) -> str:
     """The text with each lone \\r and odd break written \\n (same length, same offsets)."""
-    # a plain character class first: `re` scans for it fastest, and most text has none
-    return _ODD_BREAKS.sub("\n", text) if _ANY_ODD.search(text) and _ODD_BREAKS.search(text) else text
+    # most text has none: one `in` per character (a C search each) is four times faster
+    # than a regex character class
+    if any(c in text for c in _ODD) and _ODD_BREAKS.search(text):
+        return _ODD_BREAKS.sub("\n", text)
+    return text
 
 
 def _page_lines(source: str, text: str) -> set[int]:
@@ -192,93 +181,262 @@ def _page_lines(source: str, text: str) -> set[int]:
     return out
 
 
+#: what a line is, one letter per line (see `_kinds`); upper case: the line opens a
+#: paragraph (it is indented or opens a numbered item), so the line before it is not joined
+#:   b  blank, or only a page or chunk marker (passed over)
+#:   e  ends its sentence
+#:   c  goes on: joined to the next line unless that opens a paragraph or, for the first line
+#:      of a paragraph, the line is a headline (see `reflow`)
+#:   x  goes on, but it, the line before or the next one may be a row of a table
+#:   p  goes on, and a page break follows it
+#: what a line is by its last character: ends its sentence (e), goes on (c, the default) or
+#: `_ends_sentence` must look further (?: 。” or 100%. but not 9.)
+_BY_LAST = {**dict.fromkeys(_CLOSERS | {"."}, "?"), **dict.fromkeys(TERMINAL, "e")}
+#: the next line that is not blank (nor a marker)
+_NOT_BLANK = re.compile("[^b]")
+#: a line that resets the paragraph: blank (or a marker) or the end of a sentence
+_RESETS = str.maketrans("beEcCxXpP", "rrr------")
+#: paragraphs joined at a time into the reflowed text (see `_flow`)
+_BLOCK = 4096
+#: 0 for 1 and 1 for 0, byte by byte
+_NOT = bytes.maketrans(b"\0\x01", b"\x01\0")
+
+
+def _lines_of(kinds: str, letters: str) -> int:
+    """The lines whose letter is one of `letters`, as a set of bits: an int with one byte per
+    line (line k in byte k from the low end), 1 for those lines. Shifting it by 8 moves to the
+    next line, & and | combine sets: a test on neighbouring lines runs over all lines at
+    once, in C."""
+    return int.from_bytes(kinds.translate(_one_for(letters)).encode("latin-1"), "little")
+
+
+@lru_cache(maxsize=None)
+def _one_for(letters: str) -> dict[int, str]:
+    """A translation of every line letter to \\x01 if it is one of `letters`, else to \\0."""
+    return {ord(c): "\x01" if c in letters else "\0" for c in "bBeEcCxXpP"}
+
+
+def _width(s: str) -> int:
+    """Display width: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
+    bytes: (bytes + characters) / 2)."""
+    try:
+        return (len(s.encode()) + len(s)) >> 1
+    except UnicodeEncodeError:   # a lone surrogate: 3 bytes too (the plain encode is faster)
+        return (len(s.encode("utf-8", "surrogatepass")) + len(s)) >> 1
+
+
+def _most_width(n: int) -> int:
+    """The most a line of `n` characters can measure (4 UTF-8 bytes each): a test that holds
+    against it holds against the real width, which then need not be measured (most lines of
+    a column are about as long as each other)."""
+    return (5 * n) >> 1
+
+
+def _max_width(lines: list[str]) -> int:
+    """The widest of `lines` (`_width`)."""
+    return max(map(_width, lines), default=0)
+
+
+def _row_like(s: str) -> bool:
+    """Can a stripped line with spaces inside be one of a `_table_pair`?"""
+    return len(s.split()) >= 3 and not _PROSE(s)
+
+
+def _spaced_lines(stripped: list[str]) -> set[int]:
+    """Indices of the stripped lines with a space, tab or ideographic space inside. `str.find`
+    over the lines joined, one step per such line (skipping to the next line), not per line
+    (over the text itself, every indented line would take a step)."""
+    joined, out = "\n".join(stripped), set()
+    find, count = joined.find, joined.count
+    for space in " \t\u3000":
+        line, pos = 0, 0
+        i = find(space)
+        while i >= 0:
+            line += count("\n", pos, i)
+            pos = i
+            out.add(line)
+            i = find("\n", i)
+            if i < 0:
+                break
+            i = find(space, i)
+    return out
+
+
+def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[str, set[int]]:
+    """One letter per line (b, e, c, x, p: see the comment above `_BY_LAST`), and the
+    lines that may be table rows.
+
+    One list operation over the lines (the last character), then a pass over the whole text
+    for each rarer fact, with a Python step only where it is found."""
+    by_last = _BY_LAST.get
+    kinds = [by_last(s[-1], "c") if s else "b" for s in stripped]
+    letters = "".join(kinds)
+    k = letters.find("?")
+    while k >= 0:   # 。” or 100%. may end a sentence, 9. does not
+        kinds[k] = "e" if _ends_sentence(stripped[k]) else "c"
+        k = letters.find("?", k + 1)
+    first = _FIRST_LINE_FACT.match(text)
+    facts = [(0, first)] if first else []
+    facts += [(bisect_left(starts, m.end()), m) for m in _LINE_FACT.finditer(text)]
+    for k, m in facts:
+        if m.lastgroup == "marker":
+            kinds[k] = "b"       # a marker line counts as blank between two lines
+        elif kinds[k] != "b":    # (a blank line may be indented too: it stays blank)
+            kinds[k] = kinds[k].upper()
+    # only a line with white space inside can be a table row (and only one of three cells or
+    # more without sentence punctuation: `_table_pair`); a break next to two such lines in a
+    # row is decided line by line (a line with no other such line next to it, blank lines
+    # aside, is never one of a pair: left out)
+    spaced, letters, paired = sorted(_spaced_lines(stripped)), "".join(kinds), set()
+    for a, b in zip(spaced, spaced[1:]):
+        if letters.count("b", a + 1, b) == b - a - 1:   # next to each other, or only blank between
+            paired.update((a, b))
+    rows = {k for k in paired if _row_like(stripped[k])}
+    for k in rows:
+        if k + 1 in rows:
+            for t in range(max(k - 1, 0), k + 2):
+                if kinds[t] in "cC":
+                    kinds[t] = "x" if kinds[t] == "c" else "X"
+    for k in pages:
+        if kinds[k] in "cCxX":
+            kinds[k] = "p" if kinds[k] in "cx" else "P"
+    return "".join(kinds), rows
+
+
 def reflow(text: str) -> Flow:
     """Join hard-wrapped lines; see the module docstring for when a break is kept.
 
-    One pass over the lines (split, stripped and measured by C-level list operations); a
-    Python step per line, none per character."""
+    What each line is comes from list operations and passes over the whole text (`_kinds`,
+    one letter per line); the lines joined whatever came before them are found by tests over
+    all lines at once (`_lines_of`); only the rest (one line in five or six in hard-wrapped
+    newspaper text: first lines of paragraphs, lines before a blank line, table rows, page
+    breaks) takes a Python step of its own. The text and its map are then built by list
+    operations."""
     source, text = text, _plain_breaks(text)
     # lines that end in a page break: a blank line follows them
     pages = _page_lines(source, text) if text is not source else ()
     lines = text.split("\n")
     n = len(lines)
-    stripped = [line.strip() for line in lines]
-    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
-    starts.pop()
-    parts: list[str] = []
-    seg_flat: list[int] = [0]
-    seg_orig: list[int] = [0]
-    flat_len = 0
-    para_max = 0          # widest line so far in the current paragraph
-    seg_start = 0         # original offset where the current segment started
-    add_part, add_flat, add_orig = parts.append, seg_flat.append, seg_orig.append
-    # lines that are only a page or chunk marker count as blank between two lines
-    # which lines are markers, open an item or have spaces inside: each one regex over the
-    # whole text, in C; the Python loop below only looks the answers up
-    marker = _lines_matching(_MARKER_LINE, text, starts, n)
-    item = _lines_matching(_ITEM_LINE, text, starts, n)
-    # a stripped line with white space inside (only such lines can be table rows)
-    spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
-    # display widths: a Chinese character is two columns, an ASCII one (UTF-8 has 3 and 1
-    # bytes: (bytes + characters) / 2)
-    widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
+    # where each line starts, and (the last entry) one past the end of the text
+    starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))
+    stripped = list(map(str.strip, lines))
+    kinds, rows = _kinds(text, stripped, starts, pages)
+    resets = kinds.translate(_RESETS)
 
-    i = 0
-    while i < n:
+    def table_kept(i: int, j: int) -> bool:
+        """Is the break after line i (next non-blank line j) kept between two table rows?"""
+        return (i in rows and i - 1 in rows and _table_pair(stripped[i - 1], stripped[i])) \
+            or (j in rows and (i in rows and _table_pair(stripped[i], stripped[j])
+                               or j + 1 in rows and _table_pair(stripped[j], stripped[j + 1])))
+
+    # which lines are joined to the next one whatever came before, and which are left to the
+    # line-by-line rules below: tests on each line and its neighbours, over all lines at once
+    goes_on = _lines_of(kinds, "cCxX")       # goes on, no page break
+    plain = _lines_of(kinds, "cC")           # goes on, not near a table, no page break
+    after = _lines_of(kinds, "cexp") >> 8    # the next line is not blank and opens no paragraph
+    # a line that goes on after one that goes on: the paragraph is wider than nothing, so it
+    # is joined unless the next line opens a paragraph
+    joined = plain & (goes_on << 8) & after
+    # the first line of a paragraph before a line it may be joined to (a headline or not)
+    first = plain & ~(goes_on << 8) & after
+    # x and p lines, and a line before a blank line or at the end
+    slow = first | _lines_of(kinds, "xXpP") | (plain & ((_lines_of(kinds, "b") >> 8) | 1 << 8 * (n - 1)))
+    landings = bytearray((joined << 8).to_bytes(n, "little"))   # 1: a line joined to the one before
+    first = first.to_bytes(n, "little")
+    gaps = []                 # (line, next line joined to it) with blank lines or a page break between
+    # the line-by-line rules, in order. The paragraph so far (its widest line) is the lines
+    # after the last reset: a blank, marker or sentence-ending line, or a line before a blank
+    # line that was not joined across it
+    reset = -1            # the last reset line before the line at hand
+    scanned = 0           # lines before this are in `reset` already
+    for i in compress(range(n), slow.to_bytes(n, "little")):
+        if first[i]:
+            # the first line of a paragraph before a line that goes on: joined if a break
+            # across blank lines was joined right before it, or if it is no headline (a short
+            # first line before a longer one)
+            width, nxt = _width(stripped[i]), stripped[i + 1]
+            if landings[i] or width > HEADLINE_SHARE * _most_width(len(nxt)) \
+                    or width > HEADLINE_SHARE * _width(nxt):
+                landings[i + 1] = 1
+            continue
+        k = resets.rfind("r", scanned, i)
+        if k >= 0:
+            reset = k
+        in_para = reset < i - 1   # not the first line of its paragraph
         s = stripped[i]
-        if not s or marker[i]:
-            para_max = 0
-            i += 1
-            continue
-        if _ends_sentence(s):
-            para_max = 0
-            i += 1
-            continue
-        width = widths[i]
-        j = i + 1
-        while j < n and (not stripped[j] or marker[j]):
-            j += 1
-        nxt = lines[j] if j < n else ""
-        gap = j > i + 1 or i in pages  # a blank line (or a page break) between
-        if j == n or (nxt[:1] in "\u3000\t " and _indented(nxt)) or item[j] \
-                or (spaced[i] and i and spaced[i - 1] and _table_pair(stripped[i - 1], s)) \
-                or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
-                                   or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
-            para_max = 0 if gap else max(para_max, width)
-            i += 1
-            continue
-        nxt = stripped[j]
-        if j > i + 1 and all(stripped[i + 1:j]):
-            # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
-            join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
-                or (s[-1] in _NUMERALS and not nxt[0].isdigit())
-        elif not gap:
-            # a short first line before a longer one is a headline, not a wrap
-            join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
-        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
-            join = True  # a number cut by a column or page break (9.97\\f亿株)
-        elif para_max > 0:  # blank lines between: a column break if this line was full,
-            # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
-            join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
-                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
-        else:  # …or, after a paragraph's first line, if the text plainly goes on
-            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
-        if not join:
-            para_max = 0 if gap else max(para_max, width)
-            i += 1
-            continue
-        # keep the original text up to the end of the line, drop the break
-        line = lines[i]
-        end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
-        add_part(text[seg_start:end])
-        flat_len += end - seg_start
-        seg_start = starts[j]
-        add_flat(flat_len)
-        add_orig(seg_start)
-        if width > para_max:
-            para_max = width
-        i = j
-    parts.append(text[seg_start:])
+        nb = _NOT_BLANK.search(kinds, i + 1)
+        j = nb.start() if nb else n
+        gap = j > i + 1 or kinds[i] in "pP"   # a blank line (or a page break) between
+        if j == n or kinds[j].isupper() or table_kept(i, j):
+            join = False
+        else:
+            nxt = stripped[j]
+            if j > i + 1 and all(stripped[i + 1:j]):
+                # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
+                join = in_para or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
+                    or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+            elif not gap:
+                # a short first line before a longer one is a headline, not a wrap
+                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt)
+            elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+                join = True  # a number cut by a column or page break (9.97\\f亿株)
+            elif in_para:  # blank lines between: a column break if this line was full,
+                # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
+                para = stripped[reset + 1:i]
+                if "b" in kinds[reset + 1:i]:   # a marker passed over is not of the paragraph
+                    para = [line for line, kind in zip(para, kinds[reset + 1:i]) if kind != "b"]
+                width = _width(s)
+                join = width >= FULL_SHARE * _most_width(max(map(len, para))) \
+                    or width >= FULL_SHARE * _max_width(para) or _cut_figure(s, nxt) or (
+                    nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
+            else:  # …or, after a paragraph's first line, if the text plainly goes on
+                join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+        if join:
+            landings[j] = 1
+            if gap:
+                gaps.append((i, j))
+            scanned = j       # blank lines passed over are no reset
+        else:
+            if gap:
+                reset = i
+            scanned = i + 1
+    del stripped
+    return _flow(source, text, lines, starts, landings, gaps)
+
+
+def _flow(source: str, text: str, lines: list[str], starts: list[int], landings: bytearray,
+          gaps: list[tuple[int, int]]) -> Flow:
+    """The reflowed text and its map, from the lines joined to the line before them."""
+    n = len(lines)
+    orig = list(map(starts.__getitem__, compress(range(n), landings)))
+    # the characters dropped before each of those segments: the line break, and the \r of a
+    # \r\n; across blank lines (or a page break), the blank lines too
+    dropped = [2 if text[o - 2] == "\r" else 1 for o in orig] if "\r" in text else [1] * len(orig)
+    glued = bytearray(landings)   # 1: no break before the line (it is joined, or passed over)
+    for i, j in gaps:
+        end = starts[i + 1] - 1               # the end of line i, before its break
+        if text[end - 1] == "\r":
+            end -= 1
+        dropped[bisect_left(orig, starts[j])] = starts[j] - end
+        glued[i + 1:j] = b"\x01" * (j - i - 1)   # the blank lines between go, with their breaks
+        lines[i + 1:j] = [""] * (j - i - 1)
+    if "\r" in text:   # a line joined to the next loses the \r of its \r\n
+        for i in compress(range(-1, n - 1), glued):
+            if lines[i].endswith("\r"):
+                lines[i] = lines[i][:-1]
+    # the text: paragraphs (runs of lines glued together) parted by the breaks kept, joined
+    # some thousand paragraphs at a time, each block's lines let go once it is joined: the
+    # lines and the text are never both whole in memory
+    bounds = [0, *compress(range(1, n), glued[1:].translate(_NOT)), n]
+    blocks = []
+    for k in range(0, len(bounds) - 1, _BLOCK):
+        block = bounds[k:k + _BLOCK + 1]
+        blocks.append("\n".join(map("".join, map(lines.__getitem__, map(slice, block, block[1:])))))
+        lines[block[0]:block[-1]] = repeat(None, block[-1] - block[0])
+    flat = "\n".join(blocks)
+    del blocks
+    seg_flat = [0, *map(sub, orig, accumulate(dropped))]
+    starts.pop()
     # the line starts of the source: those of the split when it had only \n breaks
     line_starts = starts if text is source and "\r" not in text else _line_starts(source)
-    return Flow("".join(parts), source, seg_flat, seg_orig, line_starts)
+    return Flow(flat, source, seg_flat, [0, *orig], line_starts)

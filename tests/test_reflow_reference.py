@@ -1,0 +1,129 @@
+"""reflow against the one-pass loop it replaced (kept here as the reference): the same text
+and the same map on generated hard-wrapped text with every kind of line reflow knows."""
+import random
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+import pytest
+
+from gazette_cli.reflow import (_BLOCK, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
+                                _cut_figure, _ends_sentence, _line_starts, _page_lines, _plain_breaks,
+                                _table_pair, reflow)
+
+_MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
+_ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
+
+
+def _lines_matching(pattern, text, starts, n):
+    flags = [False] * n
+    for m in pattern.finditer("\n" + text):
+        k = bisect_right(starts, m.start()) - 1
+        if starts[k] == m.start():
+            flags[k] = True
+    return flags
+
+
+def reference(text):
+    """The reflow loop as it was: a Python step per line."""
+    source, text = text, _plain_breaks(text)
+    pages = _page_lines(source, text) if text is not source else ()
+    lines = text.split("\n")
+    n = len(lines)
+    stripped = [line.strip() for line in lines]
+    starts = list(accumulate([len(line) + 1 for line in lines], initial=0))
+    starts.pop()
+    parts, seg_flat, seg_orig = [], [0], [0]
+    flat_len = para_max = seg_start = 0
+    marker = _lines_matching(_MARKER_LINE, text, starts, n)
+    item = _lines_matching(_ITEM_LINE, text, starts, n)
+    spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
+    widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
+    i = 0
+    while i < n:
+        s = stripped[i]
+        if not s or marker[i] or _ends_sentence(s):
+            para_max = 0
+            i += 1
+            continue
+        width = widths[i]
+        j = i + 1
+        while j < n and (not stripped[j] or marker[j]):
+            j += 1
+        nxt = lines[j] if j < n else ""
+        gap = j > i + 1 or i in pages
+        if j == n or nxt.startswith(("\u3000", "  ", "\t")) or item[j] \
+                or (spaced[i] and i and spaced[i - 1] and _table_pair(stripped[i - 1], s)) \
+                or (spaced[j] and (spaced[i] and _table_pair(s, stripped[j])
+                                   or j + 1 < n and spaced[j + 1] and _table_pair(stripped[j], stripped[j + 1]))):
+            para_max = 0 if gap else max(para_max, width)
+            i += 1
+            continue
+        nxt = stripped[j]
+        if j > i + 1 and all(stripped[i + 1:j]):
+            join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
+                or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+        elif not gap:
+            join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
+        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+            join = True
+        elif para_max > 0:
+            join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
+                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
+        else:
+            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+        if not join:
+            para_max = 0 if gap else max(para_max, width)
+            i += 1
+            continue
+        line = lines[i]
+        end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
+        parts.append(text[seg_start:end])
+        flat_len += end - seg_start
+        seg_start = starts[j]
+        seg_flat.append(flat_len)
+        seg_orig.append(seg_start)
+        para_max = max(para_max, width)
+        i = j
+    parts.append(text[seg_start:])
+    line_starts = starts if text is source and "\r" not in text else _line_starts(source)
+    return "".join(parts), seg_flat, seg_orig, line_starts
+
+
+#: pieces of lines: prose that goes on or ends, headlines, items, indents, markers (also run
+#: over lines: — / 12 / —), table rows, figures cut from their units, odd characters
+PIECES = ["育苗总量达9.97", "亿株，", "工作取得新成效。", "下一步，", "他说：“好。”", "　　第二段", "  缩进", "\t制表",
+          "一、把牢正确方向", "（三）项目", "4. 条目", "5、条目", "3、", "— 12 —", "- 7 -", "人工造乔木林0.2万", "亩",
+          "区域 面积 数量", "东区 5420 亩 120", "西区 300 亩 —", "合计 1000 万元 5%", "获得最高 1000 万元的",
+          "满意率100%.", "9.", "a.b", "一千一", "百多公里", "，较上年", "栽植苗木71", "万株", "最低标准", "95%", "短",
+          "这是一段很长很长的文字内容啊非常长", "x", " ", "", "", "", "—", "12", "－", "  12", "\u30003、", "\u3000",
+          "一", "end.”", "ABC", "１６，０５５，２", "０６，０００元", "点", "二十", "\ud800孤", "𠀀𠀀𠀀"]
+BREAKS = ["\n"] * 12 + ["\r\n", "\r", "\f", "\v", "\x85", "\u2028", "\u2029", "\n\n", "\n \n", "\x1c"]
+
+
+def _text(rnd):
+    out = []
+    for _ in range(rnd.randint(0, 40)):
+        out.append(rnd.choice(PIECES))
+        if rnd.random() < 0.3:
+            out.append(rnd.choice(PIECES))
+        out.append(rnd.choice(BREAKS))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_reflow_is_the_reference_loop(seed):
+    rnd = random.Random(seed)
+    for _ in range(1500):
+        text = _text(rnd)
+        flow = reflow(text)
+        assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text), repr(text)
+
+
+def test_reflow_is_the_reference_loop_on_a_long_text():
+    # more paragraphs than one block of the join (reflow._BLOCK)
+    rnd = random.Random(9)
+    text = "".join(_text(rnd) for _ in range(1000))
+    flow = reflow(text)
+    assert flow.text.count("\n") > _BLOCK   # paragraphs, each but the last followed by a break
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
