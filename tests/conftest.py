@@ -1,7 +1,13 @@
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the disk caches (compiled patterns, parsed data files) of a test run live in a folder of
+# its own, never in the user's ~/.cache; commands the tests start inherit it
+os.environ.setdefault("GAZETTE_CACHE_DIR", tempfile.mkdtemp(prefix="gazette-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "000_325790cf70597617.txt"
