@@ -8,8 +8,8 @@ key made of everything that decides it: the pattern text, its flags, its named l
 `regex` and Python versions. A changed units file gives a changed pattern and so a new key;
 nothing stale can be read. Loading checks that the pattern read back is the one asked for.
 
-Where: ``$GAZETTE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gazette``, else ``~/.cache/gazette``;
-``GAZETTE_NO_CACHE=1`` turns it off. The cache is never required: an unreadable, corrupt
+Where: `datafile.cache_dir` (``$GAZETTE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gazette``,
+else ``~/.cache/gazette``; ``GAZETTE_NO_CACHE=1`` turns it off), in ``patterns/``. The cache is never required: an unreadable, corrupt
 or unwritable cache is a miss, never an error. Files are written to a temporary name and
 renamed into place, so concurrent writers and a killed run leave either a whole file or none.
 Only ``regex._regex.compile`` may be called while loading (a restricted unpickler), so a
@@ -22,23 +22,14 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 
 import regex
 
+from .datafile import cache_dir   # one cache folder for the parsed data files and the patterns
+
 _VERSION = 1   # bump when what is stored changes
-
-
-def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is off."""
-    if os.environ.get("GAZETTE_NO_CACHE", "") not in ("", "0"):
-        return None
-    root = os.environ.get("GAZETTE_CACHE_DIR")
-    if root:
-        return Path(root)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "gazette"
+_KEEP = 32     # patterns kept: each edit of the units file makes a new set
 
 
 class _OnlyRegex(pickle.Unpickler):
@@ -78,12 +69,14 @@ def compile_pattern(source: str, flags: int = 0, **lists) -> regex.Pattern:
 def _store(path: Path, data: bytes) -> None:
     tmp = None
     try:
+        import tempfile   # only on a miss: a start that hits the cache skips its imports
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         os.replace(tmp, path)
         tmp = None
+        _prune(path.parent)
     except OSError:   # a read-only home, a full disk: run without the cache
         pass
     finally:
@@ -92,3 +85,18 @@ def _store(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _prune(folder: Path) -> None:
+    """Past _KEEP patterns the oldest written go (only after a write)."""
+    entries = []
+    for p in folder.glob("*.pickle"):
+        try:
+            entries.append((p.stat().st_mtime_ns, p))
+        except OSError:
+            pass
+    for _, p in sorted(entries)[:-_KEEP] if len(entries) > _KEEP else ():
+        try:
+            p.unlink()
+        except OSError:
+            pass

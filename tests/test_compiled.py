@@ -82,3 +82,12 @@ def test_the_scanner_patterns_are_the_same_in_every_process(tmp_path):
     digests = {subprocess.run([sys.executable, "-c", code], env={**env, "PYTHONHASHSEED": seed}, capture_output=True,
                               text=True, check=True).stdout for seed in ("1", "2", "3")}
     assert len(digests) == 1
+
+
+def test_old_patterns_are_pruned(cache, monkeypatch):
+    monkeypatch.setattr(compiled, "_KEEP", 3)
+    for i in range(6):
+        compiled.compile_pattern(f"{i}元", regex.V0)
+    assert len(_files(cache)) == 3
+    compiled.compile_pattern("5元", regex.V0)   # the newest is still there: a hit, nothing written
+    assert len(_files(cache)) == 3
