@@ -165,8 +165,10 @@ def _pieces(loose: bool, prefixed, power_after: str = "") -> tuple[str, str]:
     if loose:  # 百三, 千三: a power first, then one digit
         head_cn = rf"(?:{head_cn}|{not_after}[百千](?=[一二三四五六七八九](?![{_ALL_CN}点])))"
     first = "[0-9０-９.．]" if loose else "[0-9０-９]"
-    # strict: not the last digit of a number typeset with spaces (1 9 9 8 年, 3 5 5 5 万人)
-    spaced = "" if loose else r"(?<![0-9０-９][ \t])"
+    # strict: not the next digit of a number typeset with spaces (1 9 9 8 年, 3 5 5 5 万人):
+    # after a lone digit and a space; after a longer number it is the next cell of a table
+    # row (38 36 76.32%)
+    spaced = "" if loose else r"(?<!(?<![0-9０-９])[0-9０-９][ \t])"
     # not after a power or zero that ends a number (1万|1万, 一千零|5): there it goes on
     after_ar = rf"(?<![0-9０-９{_ALL_CN}几幾余餘多][{CN_POWERS}零〇]{sp})"
     if not loose:  # 5 万|5: spaces between digits and power

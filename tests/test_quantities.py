@@ -124,9 +124,19 @@ def test_units_file_scanner_section_is_validated(tmp_path, section, message):
     assert any(message in str(p) for p in exc.value.problems), exc.value.problems
 
 
-@pytest.mark.parametrize("text", ["1 9 9 8 年是全面贯彻", "３ ５ ５ ５ 万人"])
+@pytest.mark.parametrize("text", ["1 9 9 8 年是全面贯彻", "３ ５ ５ ５ 万人", "增长率下降到1 0 ．0 6 ‰。"])
 def test_digits_typeset_with_spaces_give_no_stray_last_digit(text):
     assert quantities_text(text) == []
+
+
+@pytest.mark.parametrize("text,want", [
+    # the cells of a flattened table row: a number after another number of two digits or more
+    ("1 县水务局 38 36 76.32%", [(76.32, "%")]),
+    ("县住建局 238 236 99.16% 100% 93.64%", [(99.16, "%"), (100, "%"), (93.64, "%")]),
+    ("合计 12 1200万元", [(12000000, "元")]),
+])
+def test_table_cells_after_numbers_are_read(text, want):
+    assert [(r["value"], r["unit"]) for r in quantities_text(text) if r["unit"] != "县"] == want
 
 
 @pytest.mark.parametrize("text", ["加强关键零部件等供给保障", "两部门联合印发", "实现零排放", "城镇化战略五年行动计划",
