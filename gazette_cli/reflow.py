@@ -133,6 +133,10 @@ def _row_cells(s: str) -> int:
     return n if n >= 3 else 0
 
 
+#: a gap between two table cells that prose never has: two spaces or more, or a tab
+_WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
+
+
 def _table_pair(a: str, b: str) -> bool:
     """Two lines of one table (header and row, or two rows): as many cells each (three or
     more), and the second ends in a figure or a dash. Prose with a spaced number
@@ -144,6 +148,9 @@ def _table_pair(a: str, b: str) -> bool:
         return False
     if len(ta) != len(tb) and not (_row_cells(a) and _row_cells(a) == _row_cells(b)):
         return False
+    wa, wb = _WIDE_GAP.split(a.strip()), _WIDE_GAP.split(b.strip())
+    if len(wa) >= 3 and len(wa) == len(wb):
+        return True                           # cells parted by wide gaps: a row ending in words (LPR下浮30个基点)
     last = tb[-1]
     if not last[0].isdigit() and len(last) <= 3 and not any(c.isdigit() for c in last) and tb[-2][-1].isdigit():
         last = tb[-2]                         # a unit after its figure: 5000 亩
