@@ -102,8 +102,9 @@ class Scanner:
                                    key=len, reverse=True)
 
     # -- unit handling ------------------------------------------------------------------
-    def _unit(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
-        """(unit, reported name, factor to apply, per-unit) for a written unit."""
+    def _unit(self, written: str) -> tuple[Unit | None, str, Decimal, str | None]:
+        """(unit, reported name, factor to apply (a Decimal: from_fraction once per spelling), per-unit)
+        for a written unit."""
         hit = self._unit_cache.get(written)
         if hit is None:
             if len(self._unit_cache) > 4096:
@@ -111,7 +112,7 @@ class Scanner:
             hit = self._unit_cache[written] = self._unit_uncached(written)
         return hit
 
-    def _unit_uncached(self, written: str) -> tuple[Unit | None, str, Fraction, str | None]:
+    def _unit_uncached(self, written: str) -> tuple[Unit | None, str, Decimal, str | None]:
         written = "".join(written.split())
         m = self._per_re.match(written)
         per = None
@@ -121,13 +122,13 @@ class Scanner:
             per = per_unit.name if per_unit else per
         unit = self.units.get(written)
         if unit is None:
-            return None, written, Fraction(1), per
+            return None, written, Decimal(1), per
         name, factor = unit.name, Fraction(1)
         if unit.report_as:
             name, factor = unit.report_as, unit.factor
         if per:
             name = f"{name}/{per}"
-        return unit, name, factor, per
+        return unit, name, from_fraction(factor), per
 
     def _get(self, written: str | None) -> Unit | None:
         """The unit of a written unit, its per-part dropped (元/亩 → 元)."""
@@ -296,7 +297,7 @@ class Scanner:
                 value += self._minor(minor, unit)
             if half and unit.kind != "count":
                 value += Decimal("0.5")
-            return self._finish(text, start, end, value * from_fraction(factor),
+            return self._finish(text, start, end, value * factor,
                                 name, unit.kind, over=over)
         # a range: 3至5万亩, 20%~30%, 2021-2025年
         v1, o1 = _value(n1)
@@ -309,7 +310,7 @@ class Scanner:
             mult = _trailing_multiplier(n2)
             if mult != 1 and _trailing_multiplier(n1) == 1 and v1 * mult <= v2:
                 v1 = v1 * mult
-        f = from_fraction(factor)
+        f = factor
         if v1 > v2:  # not a range but a subtraction or a code (e.g. 10-3)
             return None
         return self._finish(text, start, end, None, name, unit.kind, lo=v1 * f, hi=v2 * f)
@@ -361,7 +362,7 @@ class Scanner:
         v2, _ = _value(m.group("b2"))
         w1, w2 = m.group("bu1"), m.group("bu2")
         written = w2 or w1
-        name, kind, f = None, None, Fraction(1)
+        name, kind, f = None, None, Decimal(1)
         if written is not None:
             unit, name, f, _ = self._unit(written)
             if unit is None or (w1 is not None and w2 is not None and self._get(w1) is not self._get(w2)):
@@ -373,7 +374,7 @@ class Scanner:
                 v1 = v1 * mult
         if v1 > v2:
             v1, v2 = v2, v1
-        fd = from_fraction(f)
+        fd = f
         q = self._finish(text, m.start(), m.end(), None, name, kind, lo=v1 * fd, hi=v2 * fd)
         return q
 
@@ -391,8 +392,8 @@ class Scanner:
             if unit.kind != "money":  # 人民币 5 个: the symbol names no amount here
                 return None
         else:
-            unit, name, factor = sym_unit, sym_unit.name, Fraction(1)
-        q = self._finish(text, m.start("n0"), m.end(), value * from_fraction(factor),
+            unit, name, factor = sym_unit, sym_unit.name, Decimal(1)
+        q = self._finish(text, m.start("n0"), m.end(), value * factor,
                          name, unit.kind, over=over)
         q.text_start = min(q.text_start, m.start())
         return q
