@@ -211,7 +211,7 @@ class Grammar:
                         pos = m.end()
                         yield m
                 continue
-            p = max(s, pos)
+            p = s if s >= pos else pos
             while p < e:
                 if text[p] in starts:
                     # the full pattern tries the other alternatives first, then the last

@@ -95,7 +95,8 @@ class Scanner:
         # a numeral too long to read is found by its own pass, run only where a long run of
         # numeral characters exists (one C-speed search): kept out of the main pattern,
         # where trying it at every failing position cost a third of the scan
-        self._long_run = re.compile(rf"[0-9０-９{_ALL_CN}点點.,， \t\u3000]{{{MAX_PIECES}}}")   # stdlib: 3x faster here
+        # (it starts where a numeral can: a comma or a space starts no try, they are everywhere)
+        self._long_run = re.compile(rf"[0-9０-９{_ALL_CN}.．][0-9０-９{_ALL_CN}点點.,， \t\u3000]{{{MAX_PIECES - 1}}}")
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
         self._unit_cache: dict[str, tuple] = {}
         self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
