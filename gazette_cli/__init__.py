@@ -4,7 +4,7 @@ Everything the command line does, the library does from Python::
 
     import gazette_cli as gz
     result = gz.extract("samples/000_325790cf70597617.txt")
-    result.records            # list of dicts: file, line, column, metric, value, unit, …
+    result.records            # MetricRecords: file, line, column, metric, value, unit, … (.as_dict())
     gz.quantities_text("育苗总量达9.97\\n亿株")
     gz.parse_number("一千二百")  # Decimal('1200')
     df = gz.extract_frame(["issues/"])      # a pandas DataFrame, typed
@@ -15,13 +15,15 @@ __version__ = "0.1.0"   # first: datafile's cache key reads it
 from .errors import DataFileError, GazetteError, InputError, Problem
 from .extraction import (Result, explain, explain_text, extract, extract_text, quantities,
                          quantities_text, scan_quantities)
+from .records import Explained, MetricRecord, QuantityRecord
 from .numerals import NumeralError, parse_number
 from .inputs import read_issue
 from .reflow import reflow
 from .rules import RuleSet, load_rules
 from .units import Units, load_units
 
-__all__ = ["DataFileError", "GazetteError", "InputError", "Problem", "Result", "explain", "explain_text",
+__all__ = ["DataFileError", "GazetteError", "InputError", "Problem", "Result", "QuantityRecord", "MetricRecord",
+           "Explained", "explain", "explain_text",
            "extract", "extract_text", "quantities", "quantities_text", "scan_quantities", "NumeralError",
            "parse_number", "read_issue", "reflow", "RuleSet", "check_rules", "load_rules", "Units",
            "load_units", "extract_frame", "read_store", "extract_bag", "Store", "StoreBusy", "extract_to_store"]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import GazetteError
+from .records import QuantityRecord, as_dicts
 from .inputs import SUFFIXES, STDIN, read_issue
 from .inputs import _load as load_bytes
 
@@ -47,7 +48,7 @@ class FileResult:
     """One file's records and warnings, or its error (a one-line message naming the file)."""
 
     path: str
-    records: list[dict] = field(default_factory=list)
+    records: list[dict] = field(default_factory=list)     # at the export edge: what exporters and the store write
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     size: int = 0
@@ -182,54 +183,43 @@ def prepare(task: Task, ruleset=None, units=None):
         def runner(text, path, warn):
             records = fn(text, path=path, ruleset=ruleset, reflow=task.reflow, warn=warn)
             if task.unclaimed:
-                records = [r for r in records if r.get("rule") is None]
+                records = [r for r in records if r.rule is None]
             return records
     _RUNNERS[task] = runner
     return runner
 
 
-def _placed(records: list[dict], issue) -> list[dict]:
+def _placed(records: list[QuantityRecord], issue) -> list[QuantityRecord]:
     """Records with `page` (PDF: line and column then count within the page), `issue_date`
     and `source` when the file tells them."""
-    date = issue.meta.get("date")
-    source = issue.meta.get("title")
+    date = issue.meta.get("date") or None
+    source = issue.meta.get("title") or None
     if not (issue.page_starts or date or source):
         return records
     out = []
     for rec in records:
-        if issue.page_starts and "line" in rec:
-            page, line = issue.page_line(rec["line"])
-            new = {}
-            for k, v in rec.items():
-                if k == "line":
-                    new["page"] = page
-                    new["line"] = line
-                else:
-                    new[k] = v
-            rec = new
-        if date:
-            rec["issue_date"] = date
-        if source:
-            rec["source"] = source
-        out.append(rec)
+        page = line = None
+        if issue.page_starts:
+            page, line = issue.page_line(rec.line)
+        out.append(rec.placed(page=page, line=line, issue_date=date, source=source))
     return out
 
 
-def _writable(records: list[dict], name: str, warnings: list[str]) -> list[dict]:
+def _writable(records: list[QuantityRecord], name: str, warnings: list[str]) -> list[QuantityRecord]:
     """The records every exporter can write: one that cannot be serialized (a 5,000-digit
     value …) is dropped with a warning here, so that it cannot fail the whole output later."""
     try:
-        json.dumps(records, ensure_ascii=False)
+        json.dumps(as_dicts(records), ensure_ascii=False)
         return records
     except (ValueError, TypeError, OverflowError, RecursionError):
         pass
     kept = []
     for rec in records:
         try:
-            json.dumps(rec, ensure_ascii=False)
+            json.dumps(rec.as_dict(), ensure_ascii=False)
             kept.append(rec)
         except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-            where = f"line {rec.get('line')}, column {rec.get('column')}"
+            where = f"line {rec.line}, column {rec.column}"
             warnings.append(f"{name}: {where}: record dropped, its value cannot be written ({str(exc).split(';')[0]})")
     return kept
 
@@ -245,7 +235,7 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
         warnings = list(issue.warnings)
         records = _writable(prepare(task)(issue.text, issue.path, warnings.append), issue.path, warnings)
         meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
-        return FileResult(issue.path, _placed(records, issue), warnings, None, len(data),
+        return FileResult(issue.path, as_dicts(_placed(records, issue)), warnings, None, len(data),
                           issue.format, issue.encoding, issue.reason, hashlib.sha256(data).hexdigest(),
                           len(issue.page_starts) or None, meta)
     except GazetteError as exc:

@@ -77,8 +77,9 @@ def run_examples(ruleset: RuleSet, rule: Rule) -> list[Problem]:
     out: list[Problem] = []
     for ex in rule.examples:
         timeouts: list[str] = []
-        records = [r for r in extract_text(ex.text, ruleset=sub, reflow=False, warn=timeouts.append)
-                   if r.get("rule") == rule.id]
+        # compared with the example's expectations, written as the output's fields
+        records = [r.as_dict() for r in extract_text(ex.text, ruleset=sub, reflow=False, warn=timeouts.append)
+                   if r.rule == rule.id]
         slow = " (a pattern hit the time limit)" if timeouts else ""
         if ex.expect is None:
             if records:

@@ -13,6 +13,7 @@ import typer
 from . import __version__, batch, export, output as outputs
 from .errors import DataFileError, GazetteError
 from .extraction import quantities_text
+from .records import as_dicts
 from .cli_options import (ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, NoReflowOpt, OutputOpt, PackOpt,
                           QuietOpt, RulesOpt)
 from .rules import load_rules
@@ -260,7 +261,7 @@ def normalize(text: str = typer.Argument(..., help="An expression, e.g. 9.97äº¿æ
     _check_output(output)
     records = quantities_text(text, path="<text>", all_numbers=True, reflow=False)
     cols = ["text", "value", "unit", "qualifier", "min", "max", "column"]
-    records = [{c: r.get(c) for c in cols} for r in records]
+    records = [{c: r.get(c) for c in cols} for r in as_dicts(records)]
     if not records:
         _fail(f"no number found in {text!r}")
     _emit(records, format, output, cols)

@@ -17,6 +17,7 @@ from .folding import fold
 from .numerals import from_fraction, to_json_number
 from .quantities import Quantity, scanner_for
 from .inputs import read_issue
+from .records import Explained, MetricRecord, QuantityRecord
 from .reflow import Flow, identity, reflow as do_reflow
 from .rules import RuleSet, load_rules
 from .units import Units, load_units
@@ -30,7 +31,7 @@ class Result:
     """What one issue gave: its records and the warnings met on the way."""
 
     path: str
-    records: list[dict]
+    records: list[QuantityRecord]     # MetricRecord for extract, Explained for explain
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
 
@@ -57,13 +58,18 @@ class _Doc:
         self.sentences = Sentences(self.scan_text)
 
 
-def _record(doc: _Doc, q: Quantity) -> dict:
+def _placed(doc: _Doc, q: Quantity) -> dict:
+    """Where a quantity stands and how it reads: the fields every record has."""
     line, col = doc.flow.line_col(q.start)
     text = doc.flow.text
     lo, hi = doc.sentences.bounds(q.text_start, q.end)
     return {"file": doc.path, "line": line, "column": col, "value": _num(q.value), "unit": q.unit,
             "qualifier": q.qualifier, "min": _num(q.min), "max": _num(q.max),
             "text": text[q.text_start:q.end], "context": text[lo:hi].strip()}
+
+
+def _record(doc: _Doc, q: Quantity) -> QuantityRecord:
+    return QuantityRecord(**_placed(doc, q))
 
 
 def _scan(text: str, path: str, units: Units | None, all_numbers: bool, reflow: bool,
@@ -89,18 +95,15 @@ def scan_quantities(text: str, *, units: Units | None = None, all_numbers: bool 
 
 
 def quantities_text(text: str, *, path: str = "<text>", units: Units | None = None,
-                    all_numbers: bool = False, reflow: bool = True, warn=None) -> list[dict]:
+                    all_numbers: bool = False, reflow: bool = True, warn=None) -> list[QuantityRecord]:
     """Every quantity of a text as records (`gazette quantities`)."""
     doc, qs = _scan(text, path, units, all_numbers, reflow, warn)
     return [_record(doc, q) for q in qs]
 
 
-def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> dict:
-    rec = _record(doc, q)
+def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> MetricRecord:
+    fields = _placed(doc, q)
     rule = claim.rule
-    out = {"file": rec["file"], "line": rec["line"], "column": rec["column"], "metric": rule.metric}
-    out.update({k: rec[k] for k in ("value", "unit", "qualifier", "min", "max", "text", "context")})
-    out["rule"] = rule.id
     target = ruleset.metrics[rule.metric].unit
     if target and q.unit != target and ruleset.units.convertible(q.unit, target):
         def conv(v):
@@ -109,10 +112,10 @@ def _metric_record(doc: _Doc, q: Quantity, claim: Claim, ruleset: RuleSet) -> di
             f = ruleset.units.convert(Fraction(v), q.unit, target)
             return _num(from_fraction(f))
 
-        out["written_value"], out["written_unit"] = out["value"], q.unit
-        out["value"], out["min"], out["max"] = conv(q.value), conv(q.min), conv(q.max)
-        out["unit"] = target
-    return out
+        fields["written_value"], fields["written_unit"] = fields["value"], q.unit
+        fields["value"], fields["min"], fields["max"] = conv(q.value), conv(q.min), conv(q.max)
+        fields["unit"] = target
+    return MetricRecord(**fields, metric=rule.metric, rule=rule.id)
 
 
 def _attributed(text: str, path: str, ruleset: RuleSet | None, reflow: bool, warn):
@@ -123,25 +126,22 @@ def _attributed(text: str, path: str, ruleset: RuleSet | None, reflow: bool, war
 
 
 def extract_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
-                 reflow: bool = True, warn=None) -> list[dict]:
+                 reflow: bool = True, warn=None) -> list[MetricRecord]:
     """The metric records of a text, one per quantity a rule claims."""
     ruleset, doc, qs, claims = _attributed(text, path, ruleset, reflow, warn)
     return [_metric_record(doc, q, c[0], ruleset) for q, c in zip(qs, claims) if c]
 
 
 def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = None,
-                 reflow: bool = True, warn=None) -> list[dict]:
+                 reflow: bool = True, warn=None) -> list[Explained]:
     """Every quantity with the rule that claimed it and the other rules that matched."""
     ruleset, doc, qs, claims = _attributed(text, path, ruleset, reflow, warn)
     out = []
     for q, c in zip(qs, claims):
-        rec = _record(doc, q)
-        rec["metric"] = c[0].rule.metric if c else None
-        rec["rule"] = c[0].rule.id if c else None
-        rec["reason"] = c[0].reason() if c else None
-        rec["also_matched"] = [x.rule.id for x in c[1:]]
-        rec["why_not"] = [] if c or not ruleset.takes_unit(q.unit) else why_not(doc.scan_text, q, ruleset, doc.sentences)
-        out.append(rec)
+        out.append(Explained(
+            **_placed(doc, q), metric=c[0].rule.metric if c else None, rule=c[0].rule.id if c else None,
+            reason=c[0].reason() if c else None, also_matched=[x.rule.id for x in c[1:]],
+            why_not=[] if c or not ruleset.takes_unit(q.unit) else why_not(doc.scan_text, q, ruleset, doc.sentences)))
     return out
 
 

@@ -59,7 +59,7 @@ CASES = [
 
 @pytest.mark.parametrize("text,metric,values", CASES, ids=[f"{m}:{t[:14]}" for t, m, _ in CASES])
 def test_every_value_of_the_metric(text, metric, values):
-    got = [r["value"] for r in extract_text(text, ruleset=RULES) if r["metric"] == metric]
+    got = [r.value for r in extract_text(text, ruleset=RULES) if r.metric == metric]
     assert got == pytest.approx(values)
 
 
@@ -68,13 +68,13 @@ def test_lists_survive_hard_wraps(width):
     """The same list wrapped as a PDF extraction wraps it gives the same records."""
     text = "防沙治沙五年共完成人工造林120万亩、封山（沙）育林草80万亩、沙化草地治理60万亩、工程固沙10万亩。"
     wrapped = "\n".join(text[i:i + width] for i in range(0, len(text), width))
-    got = [r["value"] for r in extract_text(wrapped, ruleset=RULES)]
+    got = [r.value for r in extract_text(wrapped, ruleset=RULES)]
     assert got == [1200000, 800000, 600000, 100000]
 
 
 def test_a_chunk_marker_between_number_and_unit():
     text = "全年完成营造林3.6万亩，其中人工造林0.2万\n3、\n亩，封山育林1万亩。\n"
-    got = [(r["line"], r["value"]) for r in extract_text(text, ruleset=RULES)]
+    got = [(r.line, r.value) for r in extract_text(text, ruleset=RULES)]
     assert got == [(1, 36000), (1, 2000), (3, 10000)]
 
 
@@ -95,10 +95,10 @@ EXPLAINED = [
 
 @pytest.mark.parametrize("text,quantity,reason,why_not", EXPLAINED, ids=[t[:10] for t, *_ in EXPLAINED])
 def test_explain_says_why_and_why_not(text, quantity, reason, why_not):
-    rec = next(r for r in explain_text(text, ruleset=RULES) if r["text"] == quantity)
-    assert rec["reason"] == reason
+    rec = next(r for r in explain_text(text, ruleset=RULES) if r.text == quantity)
+    assert rec.reason == reason
     # one line per default rule in the quantity's unit, in file order: the lines named here
     # are there, in this order (a rule added to the pack adds its own line in between)
-    got = rec["why_not"]
+    got = rec.why_not
     assert [line for line in got if line in why_not] == why_not
     assert (got == []) == (why_not == [])

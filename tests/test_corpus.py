@@ -36,7 +36,7 @@ def _score(rules):
     for gold_path in sorted(TUNED.glob("*.jsonl")):
         gold = [g for g in map(json.loads, gold_path.read_text(encoding="utf-8").splitlines()) if g.get("metric")]
         text = gold_path.with_suffix(".txt").read_text(encoding="utf-8")
-        preds = list(_ends(extract_text(text, ruleset=rules)))
+        preds = list(_ends(r.as_dict() for r in extract_text(text, ruleset=rules)))
         used, found = set(), set()
         for tolerance in (0, 1):
             for gi, g in enumerate(gold):

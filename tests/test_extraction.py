@@ -70,28 +70,28 @@ def rules(tmp_path_factory):
     ("完成造林5.2万公顷", [("area", 780000, "area")]),
 ])
 def test_attribution(rules, text, expected):
-    got = [(r["metric"], r["value"], r["rule"]) for r in extract_text(text, ruleset=rules)]
+    got = [(r.metric, r.value, r.rule) for r in extract_text(text, ruleset=rules)]
     assert got == expected
 
 
 def test_converted_record_keeps_what_was_written(rules):
     r = extract_text("完成造林5.2万公顷", ruleset=rules)[0]
-    assert (r["value"], r["unit"], r["written_value"], r["written_unit"]) == (780000, "亩", 52000, "公顷")
+    assert (r.value, r.unit, r.written_value, r.written_unit) == (780000, "亩", 52000, "公顷")
 
 
 def test_priority_beats_distance(tmp_path):
     f = tmp_path / "p.yaml"
     f.write_text(RULES.replace("    exclude: [利率]", "    exclude: [利率]\n    priority: 5"), encoding="utf-8")
     rs = load_rules([f], default=False)
-    assert [r["rule"] for r in extract_text("贷款资金500万元", ruleset=rs)] == ["loan"]
+    assert [r.rule for r in extract_text("贷款资金500万元", ruleset=rs)] == ["loan"]
 
 
 def test_explain_lists_the_other_rules_that_matched(rules):
     recs = explain_text("贷款资金500万元，另有300人", ruleset=rules)
-    assert [(r["text"], r["rule"], r["also_matched"]) for r in recs] == [
+    assert [(r.text, r.rule, r.also_matched) for r in recs] == [
         ("500万元", "fund", ["loan"]), ("300人", None, [])]
 
 
 def test_hard_wrapped_metric_is_found_with_its_original_position(rules):
     r = extract_text("全市发放\n贷款 500 万\n元，", ruleset=rules)[0]
-    assert (r["value"], r["line"], r["column"], r["text"]) == (5000000, 2, 4, "500 万元")
+    assert (r.value, r.line, r.column, r.text) == (5000000, 2, 4, "500 万元")

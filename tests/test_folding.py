@@ -17,9 +17,9 @@ PAIRS = [
 def test_same_records_as_simplified_quoting_the_original(traditional, simplified):
     assert fold(traditional) == simplified and len(fold(traditional)) == len(traditional)
     trad, simp = extract_text(traditional), extract_text(simplified)
-    assert [(r["metric"], r["value"], r["unit"], r["line"], r["column"]) for r in trad] == \
-           [(r["metric"], r["value"], r["unit"], r["line"], r["column"]) for r in simp]
-    assert all(r["text"] in traditional and r["context"] == traditional for r in trad)
+    assert [(r.metric, r.value, r.unit, r.line, r.column) for r in trad] == \
+           [(r.metric, r.value, r.unit, r.line, r.column) for r in simp]
+    assert all(r.text in traditional and r.context == traditional for r in trad)
 
 
 def test_simplified_text_is_returned_as_is():
@@ -28,5 +28,5 @@ def test_simplified_text_is_returned_as_is():
 
 
 def test_quantities_in_traditional_script():
-    got = [(r["text"], r["value"], r["unit"]) for r in quantities_text("新增綠地面積3.5萬平方米，栽植喬木2萬棵")]
+    got = [(r.text, r.value, r.unit) for r in quantities_text("新增綠地面積3.5萬平方米，栽植喬木2萬棵")]
     assert got == [("3.5萬平方米", 35000, "平方米"), ("2萬棵", 20000, "棵")]

@@ -60,7 +60,7 @@ def test_line_numbers_follow_universal_newlines(ends, no_reflow):
     """A quantity on line k (\\n, \\r\\n or a lone \\r before it) is reported on line k."""
     text = "".join(f"第{i}行。" + e for i, e in enumerate(ends)) + "共有5处苗圃。"
     recs = quantities_text(text, reflow=not no_reflow)
-    assert [(r["value"], r["line"], r["column"]) for r in recs] == [(5, len(ends) + 1, 3)]
+    assert [(r.value, r.line, r.column) for r in recs] == [(5, len(ends) + 1, 3)]
     flow = identity(text) if no_reflow else reflow(text)
     assert flow.line_col(len(flow.text) - 1) == (len(ends) + 1, 7)
 
@@ -77,10 +77,10 @@ ODD_BREAKS = [("\f", True), ("\x1c", True), ("\x1d", True), ("\x1e", True), ("\u
 def test_a_number_cut_by_any_break_is_joined(brk, _, before, number, unit, value):
     """pdftotext puts \\f at every page break: 9.97\\f亿株 is one figure, on the line of 9.97."""
     text = f"{before}据统计，全市育苗总量达{number}{brk}{unit}，为工程提供保障。\n下一段"
-    recs = [r for r in quantities_text(text) if r["value"] == value]
+    recs = [r for r in quantities_text(text) if r.value == value]
     line = 2 if before else 1
-    assert [(r["text"], r["line"], r["column"]) for r in recs] == [(number + unit, line, 12)]
-    assert brk not in recs[0]["context"]
+    assert [(r.text, r.line, r.column) for r in recs] == [(number + unit, line, 12)]
+    assert brk not in recs[0].context
 
 
 @pytest.mark.parametrize("brk,blank", ODD_BREAKS)
@@ -102,7 +102,7 @@ def test_line_and_column_count_only_newlines(brk, _):
     one character of their line."""
     text = f"第一行\n共{brk}有5处苗圃"
     (rec,) = quantities_text(text, reflow=False)
-    assert (rec["line"], rec["column"]) == ((3, 2) if brk == "\r" else (2, 4))
+    assert (rec.line, rec.column) == ((3, 2) if brk == "\r" else (2, 4))
 
 
 # --- huge numbers: one limit everywhere (rows 1, 8, 9) -------------------------------------
@@ -150,13 +150,13 @@ AMOUNTS = [
 @pytest.mark.parametrize("text,value", AMOUNTS)
 def test_one_limit_for_every_number(text, value):
     recs, refused = _scan("贷款" + text + "，其他5万元")
-    assert recs[-1]["value"] == 50000  # the rest of the text is read
+    assert recs[-1].value == 50000  # the rest of the text is read
     if value is None:
         assert len(recs) == 1 and len(refused) == 1
         assert f"limit is {MAX_DIGITS} digits" in str(refused[0].message)
     else:
-        assert not refused and recs[0]["value"] == value and isinstance(recs[0]["value"], int)
-        json.dumps(recs)  # exact ints, no str-conversion limit
+        assert not refused and recs[0].value == value and isinstance(recs[0].value, int)
+        json.dumps([r.as_dict() for r in recs])  # exact ints, no str-conversion limit
 
 
 @given(st.integers(min_value=1, max_value=3 * MAX_DIGITS), st.sampled_from("123456789"),
@@ -167,7 +167,7 @@ def test_arabic_amounts_of_any_length_are_exact_or_refused(n, digit, mult):
     recs, refused = _scan(text)
     exact = int(digit * n) * {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12}[mult]
     if n <= MAX_DIGITS and exact < 10**MAX_DIGITS:
-        assert [r["value"] for r in recs] == [exact] and not refused
+        assert [r.value for r in recs] == [exact] and not refused
     else:
         assert recs == [] and len(refused) == 1
 
@@ -181,8 +181,8 @@ def test_chinese_digits_one_by_one_are_read_whole_or_refused_never_cut(n, digit,
     numeral = digit * n
     recs, refused = _scan(numeral + tail, all_numbers=True)
     for r in recs:  # never a piece of the numeral
-        assert r["text"].startswith(numeral) or r["text"] in ("亿元", "万元", "元")
-    got = [r["value"] for r in recs if r["text"].startswith(numeral)]
+        assert r.text.startswith(numeral) or r.text in ("亿元", "万元", "元")
+    got = [r.value for r in recs if r.text.startswith(numeral)]
     if n > MAX_PIECES or (n > MAX_DIGITS and tail in ("", "元") and digit != "〇"):
         assert got == [] and len(refused) == 1
     elif tail in ("亿元", "万元") and n > 1:
@@ -237,12 +237,12 @@ def test_a_huge_number_does_not_stop_the_batch(tmp_path):
 ])
 def test_the_sign_of_a_chinese_percent(text, value):
     (rec,) = quantities_text(text)
-    assert rec["unit"] == "%" and rec["value"] == value
+    assert rec.unit == "%" and rec.value == value
 
 
 def test_a_negative_percent_range():
     (rec,) = quantities_text("负百分之五至百分之十")
-    assert (rec["min"], rec["max"]) == (-5, 10)
+    assert (rec.min, rec.max) == (-5, 10)
 
 
 # --- number chains scan in linear time (row 20) ------------------------------------------

@@ -86,7 +86,7 @@ def test_multi_megabyte_line_without_newline(tmp_path):
     recs = extract(f).records
     assert len(recs) == 3 * 60000
     last = recs[-1]
-    assert (last["line"], last["column"], last["value"]) == (1, len(sentence) * 59999 + sentence.index("98") + 1, 98)
+    assert (last.line, last.column, last.value) == (1, len(sentence) * 59999 + sentence.index("98") + 1, 98)
 
 
 def test_usage_error_exits_2():

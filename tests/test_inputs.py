@@ -26,7 +26,7 @@ def run(*args, stdin=None):
 
 
 def metrics(records):
-    return [tuple(r[k] for k in KEY) for r in records]
+    return [tuple((r if isinstance(r, dict) else r.as_dict())[k] for k in KEY) for r in records]
 
 
 @pytest.fixture(scope="module")

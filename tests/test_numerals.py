@@ -158,7 +158,7 @@ FORMS = [
 
 
 def _tuple(r):
-    return (r["value"], r["unit"], r["qualifier"], r["min"], r["max"])
+    return (r.value, r.unit, r.qualifier, r.min, r.max)
 
 
 @pytest.mark.parametrize("text,want", FORMS)

@@ -131,11 +131,11 @@ def expected(kind: str, case: dict) -> list[tuple]:
 def predicted(kind: str, recs: list[dict]) -> list[tuple]:
     out = []
     for p in recs:
-        unit = str(p["unit"]).strip() if p.get("unit") is not None else None
-        v = _num(p.get("value"))
+        unit = str(p.unit).strip() if p.unit is not None else None
+        v = _num(p.value)
         if kind == "Number":
-            if p.get("min") is not None and p.get("max") is not None and v is None:
-                out += [(_num(p["min"]),), (_num(p["max"]),)]
+            if p.min is not None and p.max is not None and v is None:
+                out += [(_num(p.min),), (_num(p.max),)]
             else:
                 out.append((v,))
         elif kind == "Percent" and unit in PERCENT:
@@ -145,8 +145,8 @@ def predicted(kind: str, recs: list[dict]) -> list[tuple]:
         elif kind == "Dimension" and unit in DIM:
             d, f = DIM[unit]
             out.append((d, v * f if v is not None else None))
-        elif kind == "NumberRange" and (p.get("min") is not None or p.get("max") is not None):
-            out.append((_num(p.get("min")), _num(p.get("max"))))
+        elif kind == "NumberRange" and (p.min is not None or p.max is not None):
+            out.append((_num(p.min), _num(p.max)))
     return out
 
 
@@ -157,7 +157,7 @@ def run_spec(spec: Path) -> list[tuple[str, bool, list, list]]:
     text = "\n".join(c["Input"].replace("\n", " ") for c in cases) + "\n"
     by_line: dict[int, list[dict]] = defaultdict(list)
     for r in quantities_text(text, all_numbers=True, reflow=False):
-        by_line[r["line"]].append(r)
+        by_line[r.line].append(r)
     out = []
     for i, c in enumerate(cases, 1):
         e, g = expected(kind, c), predicted(kind, by_line.get(i, []))

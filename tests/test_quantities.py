@@ -10,7 +10,7 @@ from gazette_cli.resources import default_units_file
 
 
 def _rows(text, **kw):
-    return [(r["value"], r["unit"], r["qualifier"], r["min"], r["max"]) for r in quantities_text(text, reflow=False, **kw)]
+    return [(r.value, r.unit, r.qualifier, r.min, r.max) for r in quantities_text(text, reflow=False, **kw)]
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_digits_typeset_with_spaces_give_no_stray_last_digit(text):
     ("合计 12 1200万元", [(12000000, "元")]),
 ])
 def test_table_cells_after_numbers_are_read(text, want):
-    assert [(r["value"], r["unit"]) for r in quantities_text(text) if r["unit"] != "县"] == want
+    assert [(r.value, r.unit) for r in quantities_text(text) if r.unit != "县"] == want
 
 
 @pytest.mark.parametrize("text", ["加强关键零部件等供给保障", "两部门联合印发", "实现零排放", "城镇化战略五年行动计划",

@@ -57,7 +57,7 @@ def test_every_reflowed_character_maps_to_the_same_original_character(original, 
 ])
 def test_line_and_column_are_those_of_the_original_file(text, line, col):
     rec = quantities_text(text)[0]
-    assert (rec["line"], rec["column"]) == (line, col)
+    assert (rec.line, rec.column) == (line, col)
 
 
 def test_no_reflow_keeps_lines_apart():
@@ -87,7 +87,7 @@ def test_rewrapping_an_issue_changes_no_record(width, seed):
 
     flat = reflow(SAMPLE.read_text(encoding="utf-8")).text
     wrapped = _wrap(flat, width, random.Random(seed))
-    key = lambda r: (r["value"], r["unit"], r["qualifier"], r["text"].replace(" ", ""))
+    key = lambda r: (r.value, r.unit, r.qualifier, r.text.replace(" ", ""))
     assert Counter(map(key, quantities_text(wrapped))) == Counter(map(key, quantities_text(flat)))
-    mkey = lambda r: (r["metric"], r["value"], r["qualifier"] or "")
+    mkey = lambda r: (r.metric, r.value, r.qualifier or "")
     assert sorted(map(mkey, extract_text(wrapped))) == sorted(map(mkey, extract_text(flat)))

@@ -50,8 +50,8 @@ def test_example_survives_every_other_rule(rule, example):
     """With every shipped rule loaded at once, each example still reports its metric: the
     precedence (priority, then the closer match, then file order) picks the right rule."""
     records = extract_text(example.text, ruleset=EVERYTHING, reflow=False)
-    got = [(r["metric"], r["value"]) for r in records if _agrees(r, example.expect)]
-    assert any(metric == rule.metric for metric, _ in got), (example.text, [(r["metric"], r["value"]) for r in records])
+    got = [(r.metric, r.value) for r in records if _agrees(r.as_dict(), example.expect)]
+    assert any(metric == rule.metric for metric, _ in got), (example.text, [(r.metric, r.value) for r in records])
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "rules").rglob("*.y*ml")), ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -212,7 +212,7 @@ def test_a_user_directory_overrides_a_default_rule(in_tmp):
     assert check_rules([Path("mine")]) == []
     for text, default_value, mine_value in [("让我顺利拿到贷款 350 万元", 3500000, None),
                                             ("信贷投放350万元", 3500000, 3500000)]:
-        got = {ruleset: [r["value"] for r in extract_text(text, ruleset=rs) if r["rule"] == "loan_amount.near"]
+        got = {ruleset: [r.value for r in extract_text(text, ruleset=rs) if r.rule == "loan_amount.near"]
                for ruleset, rs in (("default", default), ("mine", mine))}
         assert got == {"default": [default_value] if default_value else [], "mine": [mine_value] if mine_value else []}
 
@@ -242,9 +242,9 @@ def test_no_default_rules_uses_only_the_users(in_tmp):
           "  - {id: inv, metric: investment_amount, keywords: [投资]}\n")
     text = "完成投资5亿元，发放贷款3000万元"
     only = load_rules([Path("mine")], default=False)
-    assert [(r["metric"], r["value"]) for r in extract_text(text, ruleset=only)] == [("investment_amount", 500000000)]
+    assert [(r.metric, r.value) for r in extract_text(text, ruleset=only)] == [("investment_amount", 500000000)]
     both = load_rules([Path("mine")])
-    assert [(r["metric"], r["value"]) for r in extract_text(text, ruleset=both)] == [
+    assert [(r.metric, r.value) for r in extract_text(text, ruleset=both)] == [
         ("investment_amount", 500000000), ("loan_amount", 30000000)]
     write("issue.txt", text + "。\n")
     r = runner.invoke(app, ["extract", "--no-default-rules", "--rules", "mine", "issue.txt", "-f", "jsonl"])
@@ -255,7 +255,7 @@ def test_no_default_rules_uses_only_the_users(in_tmp):
 def test_the_extended_pack_loads_on_request_only():
     text = "完成固定资产投资42.5亿元，森林覆盖率达到24.1%，城镇新增就业1206万人，新增高新技术企业超过300家"
     assert extract_text(text, ruleset=load_rules()) == []
-    got = [(r["metric"], r["value"], r["unit"]) for r in extract_text(text, ruleset=load_rules(packs=("extended",)))]
+    got = [(r.metric, r.value, r.unit) for r in extract_text(text, ruleset=load_rules(packs=("extended",)))]
     assert got == [("investment_amount", 4250000000, "元"), ("coverage_rate", 24.1, "%"),
                    ("employment", 12060000, "人"), ("enterprise_count", 300, "家")]
 
@@ -276,10 +276,10 @@ def test_precedence_priority_then_closer_match_then_file_order(in_tmp):
           "  - {id: near, metric: b, keywords: [投资]}\n"
           "  - {id: near_too, metric: c, keywords: [投资]}\n")
     rs = load_rules([Path("r.yaml")], default=False)
-    assert [r["rule"] for r in extract_text("资金投资5亿元", ruleset=rs)] == ["near"]      # closer, then first in file
+    assert [r.rule for r in extract_text("资金投资5亿元", ruleset=rs)] == ["near"]      # closer, then first in file
     write("s.yaml", "rules:\n  - {id: far, metric: a, keywords: [资金], priority: 1}\n")
     rs = load_rules([Path("r.yaml"), Path("s.yaml")], default=False)
-    assert [r["rule"] for r in extract_text("资金投资5亿元", ruleset=rs)] == ["far"]       # priority first
+    assert [r.rule for r in extract_text("资金投资5亿元", ruleset=rs)] == ["far"]       # priority first
 
 
 def test_keywords_hidden_inside_longer_keywords_are_known():
@@ -313,7 +313,7 @@ def test_a_catastrophic_pattern_returns_promptly_naming_the_rule(in_tmp, pattern
     # a hang guard, not a speed target: unguarded, these patterns run for minutes (the
     # pattern budget is 0.2 s; the bound leaves room for a loaded machine)
     assert time.perf_counter() - t0 < 3.0
-    assert [(r["rule"], r["value"]) for r in records] == [("fine", 50000)]  # the rest of the text is processed
+    assert [(r.rule, r.value) for r in records] == [("fine", 50000)]  # the rest of the text is processed
     if times_out:
         assert len(warnings) == 1 and warnings[0].startswith("rule evil (evil.yaml:4): pattern took over 0.2s")
     assert [p.what.split(":")[0] for p in check_rules([Path("evil.yaml")], default=False)] == ["pattern 1 is too slow"]
@@ -379,7 +379,7 @@ def test_readme_scope_example_checks(in_tmp):
     assert shown == ["ok: no problems"]
     assert check_rules([Path("scope.yaml")], default=False) == []
     rs = load_rules([Path("scope.yaml")], default=False)
-    got = [(r["value"], r["rule"]) for r in extract_text("全年种草改良12万亩，其中免耕补播5万亩、划破草皮3万亩，另落实禁牧8万亩", ruleset=rs)]
+    got = [(r.value, r.rule) for r in extract_text("全年种草改良12万亩，其中免耕补播5万亩、划破草皮3万亩，另落实禁牧8万亩", ruleset=rs)]
     assert got == [(120000, "grass.near"), (50000, "grass.near"), (30000, "grass.near")]
 
 

@@ -24,7 +24,7 @@ def _reported(unit) -> str:
 
 
 def _rows(text: str):
-    return [(Decimal(str(r["value"])) if r["value"] is not None else None, r["unit"])
+    return [(Decimal(str(r.value)) if r.value is not None else None, r.unit)
             for r in quantities_text(text, units=UNITS)]
 
 
