@@ -139,7 +139,7 @@ def _committed(store: Path, engine: str) -> bool:
 
 @pytest.mark.parametrize("db", ENGINES)
 def test_kill_9_mid_run_then_rerun_equals_a_clean_run(tmp_path, db):
-    n = 120
+    n = 240   # enough issues that the run is still going when the first commit is seen
     make_archive(tmp_path / "issues", n)
     engine = engine_for(db)
     clean, killed = tmp_path / ("clean_" + db), tmp_path / ("killed_" + db)
