@@ -239,11 +239,6 @@ def _most_width(n: int) -> int:
     return (5 * n) >> 1
 
 
-def _max_width(lines: list[str]) -> int:
-    """The widest of `lines` (`_width`)."""
-    return max(map(_width, lines), default=0)
-
-
 def _row_like(s: str) -> bool:
     """Can a stripped line with spaces inside be one of a `_table_pair`?"""
     return len(s.split()) >= 3 and not _PROSE(s)
@@ -356,6 +351,7 @@ def reflow(text: str) -> Flow:
     # line that was not joined across it
     reset = -1            # the last reset line before the line at hand
     scanned = 0           # lines before this are in `reset` already
+    para = [-2, 0, 0, 0, 0]   # the paragraph measured so far (see below)
     for i in compress(range(n), slow.to_bytes(n, "little")):
         if first[i]:
             # the first line of a paragraph before a line that goes on: joined if a break
@@ -389,12 +385,25 @@ def reflow(text: str) -> Flow:
                 join = True  # a number cut by a column or page break (9.97\\f亿株)
             elif in_para:  # blank lines between: a column break if this line was full,
                 # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)
-                para = stripped[reset + 1:i]
-                if "b" in kinds[reset + 1:i]:   # a marker passed over is not of the paragraph
-                    para = [line for line, kind in zip(para, kinds[reset + 1:i]) if kind != "b"]
+                # The paragraph's longest and widest line so far, kept as the paragraph grows
+                # (recomputed per line, a long double-spaced paragraph cost its length squared);
+                # a marker passed over is not of the paragraph. Widths are measured only when
+                # the bound by length does not settle it, each line at most once.
+                if para[0] != reset:
+                    para = [reset, reset + 1, 0, reset + 1, 0]   # reset, lengths upto, longest, widths upto, widest
+                for k in range(para[1], i):
+                    if kinds[k] != "b" and len(stripped[k]) > para[2]:
+                        para[2] = len(stripped[k])
+                para[1] = i
                 width = _width(s)
-                join = width >= FULL_SHARE * _most_width(max(map(len, para))) \
-                    or width >= FULL_SHARE * _max_width(para) or _cut_figure(s, nxt) or (
+                join = width >= FULL_SHARE * _most_width(para[2])
+                if not join:
+                    for k in range(para[3], i):
+                        if kinds[k] != "b":
+                            para[4] = max(para[4], _width(stripped[k]))
+                    para[3] = i
+                    join = width >= FULL_SHARE * para[4]
+                join = join or _cut_figure(s, nxt) or (
                     nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
             else:  # …or, after a paragraph's first line, if the text plainly goes on
                 join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)

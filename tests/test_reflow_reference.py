@@ -127,3 +127,16 @@ def test_reflow_is_the_reference_loop_on_a_long_text():
     flow = reflow(text)
     assert flow.text.count("\n") > _BLOCK   # paragraphs, each but the last followed by a break
     assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
+
+
+@pytest.mark.parametrize("lines", [
+    # a long paragraph with a blank line after every line (a double-spaced column): its
+    # widest line is kept as it grows, not measured again at every line
+    ["，各地加快推进国土绿化工作持续开展植树造林活动并取得"] * 3000,
+    ["短行", "这是一段很长很长的文字内容这是一段很长很长的文字内容", "中等长度的一行文字"] * 500,
+    ["人工造乔木林0.2万", "3、", "亩，栽植苗木71", "万株，满意率最低标准", "95%"] * 300,
+])
+def test_reflow_is_the_reference_loop_on_a_double_spaced_paragraph(lines):
+    text = "\n\n".join(lines) + "。\n"
+    flow = reflow(text)
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
