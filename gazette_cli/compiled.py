@@ -12,13 +12,15 @@ Where: `datafile.cache_dir` (``$GAZETTE_CACHE_DIR``, else ``$XDG_CACHE_HOME/gaze
 else ``~/.cache/gazette``; ``GAZETTE_NO_CACHE=1`` turns it off), in ``patterns/``. The cache is never required: an unreadable, corrupt
 or unwritable cache is a miss, never an error. Files are written to a temporary name and
 renamed into place, so concurrent writers and a killed run leave either a whole file or none.
-Only ``regex._regex.compile`` may be called while loading (a restricted unpickler), so a
-file planted in the cache cannot run other code.
+`regex` trusts compiled code (a damaged one can crash it), so a file is read only when its
+SHA-256 checksum matches and only from a folder of this user's that nobody else can write
+to; and only ``regex._regex.compile`` may be called while loading (a restricted unpickler).
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import pickle
 import sys
@@ -28,7 +30,9 @@ import regex
 
 from .datafile import cache_dir   # one cache folder for the parsed data files and the patterns
 
-_VERSION = 1   # bump when what is stored changes
+_VERSION = 2   # bump when what is stored changes
+#: a stored pattern: this tag, the SHA-256 of the pickle, the pickle
+_MAGIC = b"gazette-pattern-2\n"
 _KEEP = 32     # patterns kept: each edit of the units file makes a new set
 
 
@@ -40,12 +44,21 @@ class _OnlyRegex(pickle.Unpickler):
 
 
 def _key(source: str, flags: int, lists: dict) -> str:
-    h = hashlib.sha256()
-    for part in (str(_VERSION), regex.__version__, sys.version.split()[0], str(flags), source):
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    for name in sorted(lists):
-        h.update(name.encode() + b"\1" + "\1".join(sorted(lists[name])).encode("utf-8", "surrogatepass") + b"\0")
-    return h.hexdigest()[:40]
+    # JSON of every part: no separator inside a spelling can make two keys one
+    parts = [_VERSION, regex.__version__, sys.version.split()[0], flags, source,
+             sorted((name, sorted(items)) for name, items in lists.items())]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _trusted(folder: Path) -> bool:
+    """Only a folder of this user's that nobody else may write to: `regex` trusts the
+    compiled code it is given (a damaged one can crash it), so a file there must be one
+    this user wrote; the checksum catches damage, this catches planting."""
+    try:
+        st = folder.stat()
+    except OSError:
+        return False
+    return (not hasattr(os, "getuid") or st.st_uid == os.getuid()) and not st.st_mode & 0o022
 
 
 def compile_pattern(source: str, flags: int = 0, **lists) -> regex.Pattern:
@@ -53,16 +66,25 @@ def compile_pattern(source: str, flags: int = 0, **lists) -> regex.Pattern:
     folder = cache_dir()
     if folder is None:
         return regex.compile(source, flags, **lists)
-    path = folder / "patterns" / f"{_key(source, flags, lists)}.pickle"
+    folder = folder / "patterns"
+    path = folder / f"{_key(source, flags, lists)}.pickle"
     try:
-        with open(path, "rb") as f:
-            pattern = _OnlyRegex(io.BytesIO(f.read())).load()
-        if isinstance(pattern, regex.Pattern) and pattern.pattern == source:
-            return pattern
+        if _trusted(folder):
+            with open(path, "rb") as f:
+                raw = f.read()
+            head, digest, data = raw[:len(_MAGIC)], raw[len(_MAGIC):len(_MAGIC) + 32], raw[len(_MAGIC) + 32:]
+            if head == _MAGIC and hashlib.sha256(data).digest() == digest:   # whole and undamaged
+                pattern = _OnlyRegex(io.BytesIO(data)).load()
+                if isinstance(pattern, regex.Pattern) and pattern.pattern == source:
+                    return pattern
     except Exception:   # noqa: BLE001 -- missing, partial, corrupt or foreign: compile afresh
         pass
     pattern = regex.compile(source, flags, **lists)
-    _store(path, pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        data = pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:   # noqa: BLE001 -- not picklable: no cache, no error
+        return pattern
+    _store(path, _MAGIC + hashlib.sha256(data).digest() + data)
     return pattern
 
 
@@ -70,7 +92,9 @@ def _store(path: Path, data: bytes) -> None:
     tmp = None
     try:
         import tempfile   # only on a miss: a start that hits the cache skips its imports
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(path.parent):
+            return
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(fd, "wb") as f:
             f.write(data)

@@ -21,6 +21,11 @@ def cache(tmp_path, monkeypatch):
     return tmp_path / "patterns"
 
 
+def _load(path):
+    raw = path.read_bytes()
+    return pickle.loads(raw[len(compiled._MAGIC) + 32:])
+
+
 def _files(cache):
     return sorted(cache.glob("*.pickle")) if cache.exists() else []
 
@@ -56,7 +61,7 @@ def test_a_bad_cache_file_is_a_miss_and_is_replaced(cache, content):
     path.write_bytes(content)
     p = compiled.compile_pattern(SOURCE, regex.V0, **LISTS)
     assert p.match("三万元").group(0) == "三万元"
-    assert pickle.loads(path.read_bytes()).pattern == SOURCE   # written anew
+    assert _load(path).pattern == SOURCE   # written anew
 
 
 def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
@@ -91,3 +96,27 @@ def test_old_patterns_are_pruned(cache, monkeypatch):
     assert len(_files(cache)) == 3
     compiled.compile_pattern("5元", regex.V0)   # the newest is still there: a hit, nothing written
     assert len(_files(cache)) == 3
+
+
+def test_a_damaged_pattern_is_never_handed_to_regex(cache):
+    """regex trusts compiled code (a flipped byte in it can crash the process): the checksum
+    turns any damage into a miss."""
+    compiled.compile_pattern(SOURCE, regex.V0, **LISTS)
+    (path,) = _files(cache)
+    raw = bytearray(path.read_bytes())
+    for at in range(len(compiled._MAGIC) + 32, len(raw), 7):
+        raw[at] ^= 1
+    path.write_bytes(bytes(raw))
+    assert compiled.compile_pattern(SOURCE, regex.V0, **LISTS).match("三万元").group(0) == "三万元"
+
+
+def test_a_folder_others_can_write_to_is_not_used(cache):
+    compiled.compile_pattern(SOURCE, regex.V0, **LISTS)
+    cache.chmod(0o777)
+    try:
+        (path,) = _files(cache)
+        path.write_bytes(b"planted")
+        assert compiled.compile_pattern(SOURCE, regex.V0, **LISTS).match("12亩")
+        assert path.read_bytes() == b"planted"    # neither read nor written
+    finally:
+        cache.chmod(0o700)
