@@ -280,9 +280,14 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
     first = _FIRST_LINE_FACT.match(text)
     facts = [(0, first)] if first else []
     facts += [(bisect_left(starts, m.end()), m) for m in _LINE_FACT.finditer(text)]
+    marker_end = -1
     for k, m in facts:
         if m.lastgroup == "marker":
-            kinds[k] = "b"       # a marker line counts as blank between two lines
+            # a marker that runs over lines (— / 12 / —) is one marker: its last line
+            # starts none of its own (— / 3 / — after it would make 123 of two page numbers)
+            if m.start("marker") >= marker_end:
+                kinds[k] = "b"       # a marker line counts as blank between two lines
+                marker_end = m.end("marker")
         elif kinds[k] != "b":    # (a blank line may be indented too: it stays blank)
             kinds[k] = kinds[k].upper()
     # only a line with white space inside can be a table row (and only one of three cells or

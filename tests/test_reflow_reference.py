@@ -140,3 +140,13 @@ def test_reflow_is_the_reference_loop_on_a_double_spaced_paragraph(lines):
     text = "\n\n".join(lines) + "。\n"
     flow = reflow(text)
     assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
+
+
+@pytest.mark.parametrize("text", [
+    "—\n12\n—\n3\n—\n短\n这是一段很长很长的文字内容",     # a marker over three lines, then text
+    "—\n12\n—\n—\n13\n—\n正文很长很长很长\n继续",
+    "正文很长很长很长\n- 7 -\n继续写下去的文字内容",
+])
+def test_a_marker_that_runs_over_lines_is_one_marker(text):
+    flow = reflow(text)
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
