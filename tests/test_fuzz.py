@@ -176,11 +176,31 @@ def _alarm(signum, frame):
 
 
 @pytest.fixture
-def alarm():
+def within_time():
+    """guarded(what, run): run() (a list of problems) within CASE_SECONDS, or the time-out
+    as the one problem."""
     old = signal.signal(signal.SIGALRM, _alarm)
-    yield lambda: signal.alarm(CASE_SECONDS)
+
+    def guarded(what: str, run) -> list[str]:
+        signal.alarm(CASE_SECONDS)
+        try:
+            return run()
+        except CaseTimeout as exc:
+            return [f"{what}: {exc}"]
+        finally:
+            signal.alarm(0)
+
+    yield guarded
     signal.alarm(0)
     signal.signal(signal.SIGALRM, old)
+
+
+def _kept_if_failed(path: Path, case_failures: list[str], failures: list[str]) -> None:
+    """A case that failed keeps its input file for the report; a passing one is removed."""
+    if case_failures:
+        failures += case_failures
+    else:
+        path.unlink()
 
 
 _LINE_BREAKS = set("\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
@@ -223,7 +243,7 @@ def invoke(*args) -> object:
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_fuzz_issue_files(tmp_path, alarm):
+def test_fuzz_issue_files(tmp_path, within_time):
     rng = random.Random(SEED)
     failures = []
     for n in range(TEXT_CASES):
@@ -238,24 +258,20 @@ def test_fuzz_issue_files(tmp_path, alarm):
         case_failures = []
         for args in runs:
             what = f"case {n} ({kind}, seed {SEED}): gazette {args[0]} {' '.join(map(str, args[1:]))} {path}"
-            alarm()
-            try:
+
+            def run(args=args, what=what):
                 r = invoke(*args, path)
-                case_failures += check(r, what)
+                found = check(r, what)
                 if r.exit_code == 0 and "jsonl" in args and r.exception is None:
-                    case_failures += [f"{what}: {p}" for p in span_problems(path, r.stdout)]
-            except CaseTimeout as exc:
-                case_failures.append(f"{what}: {exc}")
-            finally:
-                signal.alarm(0)
-        if case_failures:
-            failures += case_failures
-        else:
-            path.unlink()
+                    found += [f"{what}: {p}" for p in span_problems(path, r.stdout)]
+                return found
+
+            case_failures += within_time(what, run)
+        _kept_if_failed(path, case_failures, failures)
     verdict(failures)
 
 
-def test_fuzz_rule_files(tmp_path, alarm):
+def test_fuzz_rule_files(tmp_path, within_time):
     rng = random.Random(SEED + 1)
     sample = tmp_path / "issue.txt"
     sample.write_text(SEED_TEXT[:3000], encoding="utf-8")
@@ -268,32 +284,17 @@ def test_fuzz_rule_files(tmp_path, alarm):
         for args in [("rules", "check", "--no-default-rules", path), ("extract", "-f", "jsonl", "-r", path, sample),
                      ("rules", "list", "-f", "csv", "-r", path)]:
             what = f"rule case {n} ({kind}, seed {SEED}): gazette {' '.join(map(str, args))}"
-            alarm()
-            try:
-                case_failures += check(invoke(*args), what)
-            except CaseTimeout as exc:
-                case_failures.append(f"{what}: {exc}")
-            finally:
-                signal.alarm(0)
-        if case_failures:
-            failures += case_failures
-        else:
-            path.unlink()
+            case_failures += within_time(what, lambda args=args, what=what: check(invoke(*args), what))
+        _kept_if_failed(path, case_failures, failures)
     verdict(failures)
 
 
-def test_fuzz_normalize(alarm):
+def test_fuzz_normalize(within_time):
     rng = random.Random(SEED + 2)
     failures = []
     for n in range(NORMALIZE_CASES):
         expr = inject(rng, numeral(rng), PUNCT + CONTROL, rng.randint(0, 3)).replace("\x00", "")
         args = ("normalize", expr, "-f", rng.choice(["json", "csv", "table"]))
         what = f"normalize case {n} (seed {SEED}): {expr[:80]!r}"
-        alarm()
-        try:
-            failures += check(invoke(*args), what)
-        except CaseTimeout as exc:
-            failures.append(f"{what}: {exc}")
-        finally:
-            signal.alarm(0)
+        failures += within_time(what, lambda: check(invoke(*args), what))
     verdict(failures)
