@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import cache_dir   # one cache folder for the parsed data files and the patterns
+from .datafile import cache_dir, store_cache_file   # one cache folder and one way to write it
 
 _VERSION = 2   # bump when what is stored changes
 #: a stored pattern: this tag, the SHA-256 of the pickle, the pickle
@@ -84,43 +84,10 @@ def compile_pattern(source: str, flags: int = 0, **lists) -> regex.Pattern:
         data = pickle.dumps(pattern, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:   # noqa: BLE001 -- not picklable: no cache, no error
         return pattern
-    _store(path, _MAGIC + hashlib.sha256(data).digest() + data)
-    return pattern
-
-
-def _store(path: Path, data: bytes) -> None:
-    tmp = None
     try:
-        import tempfile   # only on a miss: a start that hits the cache skips its imports
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted(path.parent):
-            return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        tmp = None
-        _prune(path.parent)
-    except OSError:   # a read-only home, a full disk: run without the cache
-        pass
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
-def _prune(folder: Path) -> None:
-    """Past _KEEP patterns the oldest written go (only after a write)."""
-    entries = []
-    for p in folder.glob("*.pickle"):
-        try:
-            entries.append((p.stat().st_mtime_ns, p))
-        except OSError:
-            pass
-    for _, p in sorted(entries)[:-_KEEP] if len(entries) > _KEEP else ():
-        try:
-            p.unlink()
-        except OSError:
-            pass
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:   # a read-only home: run without the cache
+        return pattern
+    if _trusted(folder):
+        store_cache_file(path, _MAGIC + hashlib.sha256(data).digest() + data, _KEEP)
+    return pattern

@@ -294,23 +294,33 @@ def _cache_get(key: str):
 
 
 def _cache_put(key: str, data) -> None:
-    """Write the entry whole or not at all: a temporary file renamed over the name, so two
-    processes writing the same entry at once, or one killed midway, leave a whole entry."""
     d = cache_dir()
     if d is None or data is None:
         return
-    tmp = None
     try:
         payload = json.dumps([key, _encode(data, set())], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        d.mkdir(parents=True, exist_ok=True)
+    except (_Uncacheable, RecursionError, ValueError):
+        return
+    store_cache_file(d / f"{key}.json", payload, _CACHE_KEEP)
+
+
+def store_cache_file(path: Path, data: bytes, keep: int) -> None:
+    """Write a cache entry whole or not at all: a temporary file renamed over the name, so
+    two processes writing the same entry at once, or one killed midway, leave a whole entry.
+    Then, past `keep` entries of its kind (its suffix) in the folder, the oldest written go
+    (only after a write, so a start that hits the cache never lists the folder). A read-only
+    home or a full disk: no cache, no error. (The data-file cache and `compiled` share it.)"""
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         import tempfile  # only on a miss: 6 ms of imports a cold start with a warm cache skips
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-        os.replace(tmp, d / f"{key}.json")
+            fh.write(data)
+        os.replace(tmp, path)
         tmp = None
-        _prune(d)
-    except (_Uncacheable, RecursionError, OSError, ValueError):
+        _prune(path.parent, path.suffix, keep)
+    except OSError:
         pass
     finally:
         if tmp is not None:
@@ -320,12 +330,10 @@ def _cache_put(key: str, data) -> None:
                 pass
 
 
-def _prune(d: Path) -> None:
-    """Each edit of a rule file leaves an entry: past _CACHE_KEEP of them, the oldest written
-    go (only after a write, so a start that hits the cache never lists the directory)."""
-    keep = _CACHE_KEEP
+def _prune(folder: Path, suffix: str, keep: int) -> None:
+    """Each edit of a rule or units file leaves an entry: keep the newest `keep`."""
     entries = []
-    for p in d.glob("*.json"):
+    for p in folder.glob(f"*{suffix}"):
         try:
             entries.append((p.stat().st_mtime_ns, p))
         except OSError:
