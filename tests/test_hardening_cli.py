@@ -283,6 +283,9 @@ def _csv_cells(records, cols):
     return list(csv.reader(io.StringIO(export.render_text(records, "csv", cols))))[1:]
 
 
+COLS = ["file", "line", "column", "value", "unit", "also_matched", "text"]
+
+
 def _records(values):
     return [{"file": "a.txt", "line": i + 1, "column": 1, "value": v, "unit": "元",
              "also_matched": ["loan_amount.near", "funds.near"] if i == 0 else [], "text": "=1+1"}
@@ -292,8 +295,7 @@ def _records(values):
 @pytest.mark.parametrize("values,arrow_type,has_text", BIG)
 def test_parquet_stores_every_value_and_its_exact_text(values, arrow_type, has_text):
     pq = pytest.importorskip("pyarrow.parquet")
-    cols = ["file", "line", "column", "value", "unit", "also_matched", "text"]
-    recs = _records(values)
+    cols, recs = COLS, _records(values)
     table = pq.read_table(io.BytesIO(export.render_bytes(recs, "parquet", cols)))
     assert str(table.schema.field("value").type) == arrow_type
     assert ("value_text" in table.column_names) == has_text
@@ -311,8 +313,7 @@ def test_parquet_stores_every_value_and_its_exact_text(values, arrow_type, has_t
 @pytest.mark.parametrize("values,arrow_type,has_text", BIG)
 def test_xlsx_cells_are_the_csv_cells(values, arrow_type, has_text):
     openpyxl = pytest.importorskip("openpyxl")
-    cols = ["file", "line", "column", "value", "unit", "also_matched", "text"]
-    recs = _records(values)
+    cols, recs = COLS, _records(values)
     wb = openpyxl.load_workbook(io.BytesIO(export.render_bytes(recs, "xlsx", cols)))
     rows = list(wb.active.iter_rows(values_only=True))
     assert list(rows[0]) == cols
