@@ -595,11 +595,10 @@ def _settled(claims: list[Claim], priority: int) -> bool:
 def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     text, ruleset = doc.text, doc.ruleset
     top = ruleset.scope_top
-    scope_takes = ruleset.scope_takes_unit
     # a figure a keyword already claims nearby (or a pattern) is settled: no list claim can
     # beat it, so lists are traced only for the figures still open (a list claim settles
     # nothing: they can be listed before the pass)
-    scope_takes = _unit_flags(scope_takes)
+    scope_takes = _unit_flags(lambda unit: ruleset.takes_unit(unit, "scoped"))
     opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
     if not opens:
         return

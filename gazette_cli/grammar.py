@@ -75,9 +75,7 @@ class Grammar:
         `regex` (``\\L<name>``, passed to compile in `lists`): matched by set lookup, longest
         first and shorter on backtracking, exactly as the sorted alternation, but compiled in
         a fraction of the time (the alternation was most of a 69 KB pattern)."""
-        names = [a for a, u in self.units.by_alias.items()
-                 if (u.standalone or not standalone_only) and (only is None or only(u))]
-        names.sort(key=lambda s: (-len(s), s))
+        names = self.units.spellings(standalone_only, only)
         if lists is None or loose or not names:
             return "|".join(_spelling(n, loose) for n in names)
         lists[name] = names
@@ -175,7 +173,7 @@ class Grammar:
         branch walks it once."""
         starts = "0-9０-９" + _ALL_CN + "负負\\-−－"
         run = starts + "点點几幾余餘多"
-        follow = {a[0] for a, u in self.units.by_alias.items() if u.standalone}
+        follow = {a[0] for a in self.units.spellings()}
         follow |= set("个和与與跟及/／又分 \t至到~～〜—–-－−")
         follow_cls = "".join(sorted(re.escape(c) for c in follow))
         lits = ["https://", "http://", "www."] + list(self.symbols) + [p for p, (_, u) in self.phrases.items() if u]

@@ -33,7 +33,6 @@ class Qualifiers:
         for w in words:
             self._by_last.setdefault(w[-1], []).append(w)
         self._last_chars = frozenset(self._by_last) | frozenset(g for g in _GLUE if g)
-        self._glue_chars = frozenset(g for g in _GLUE if g)
         assert all(len(g) <= 1 for g in _GLUE)   # the quick test in `prefix` looks one glue character back
         self._after_words = sorted(self.after, key=len, reverse=True)
         self._after_first = frozenset(w[0] for w in self.after) | frozenset("多余 \t\u3000")

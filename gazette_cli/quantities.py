@@ -301,8 +301,8 @@ class Scanner:
             return self._finish(text, start, end, value * factor,
                                 name, unit.kind, over=over)
         # a range: 3至5万亩, 20%~30%, 2021-2025年
-        v1, o1 = _value(n1)
-        v2, o2 = _value(n2)
+        v1, _ = _value(n1)
+        v2, _ = _value(n2)
         if unit.kind == "time" and (_is_date(n1, v1, unit) or _is_date(n2, v2, unit)):
             return False  # 2021-2025年: dates, not numbers
         if _is_ordinal_or_name(text, start, n1):

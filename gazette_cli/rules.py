@@ -210,12 +210,6 @@ class RuleSet:
             self._takes[key] = ok
         return ok
 
-    def scope_takes_unit(self, unit: str | None) -> bool:
-        return self.takes_unit(unit, "scoped")
-
-    def topic_takes_unit(self, unit: str | None) -> bool:
-        return self.takes_unit(unit, "topical")
-
     def stops_for(self, rule: Rule, hits) -> list[tuple[int, int, str]]:
         """The hits that end `rule`'s lists: keywords, not its own, of a rule for another
         metric in a unit of the same kind (贷款 ends a list of areas only if some area

@@ -11,7 +11,6 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-import regex
 
 from .datafile import LineDict, load_yaml, word_list
 from .errors import DataFileError, Problem
@@ -63,11 +62,12 @@ class Units:
     def __contains__(self, written: str) -> bool:
         return written in self.by_alias
 
-    def alternation(self, standalone_only: bool = True) -> str:
-        """Regex alternation of every spelling, longest first (个百分点 before 个)."""
-        names = [a for a, u in self.by_alias.items() if u.standalone or not standalone_only]
-        names.sort(key=lambda s: (-len(s), s))
-        return "|".join(regex.escape(n) for n in names)
+    def spellings(self, standalone_only: bool = True, only=None) -> list[str]:
+        """Every spelling (of the units `only` accepts), longest first (个百分点 before 个):
+        the order a pattern must try them in."""
+        names = [a for a, u in self.by_alias.items()
+                 if (u.standalone or not standalone_only) and (only is None or only(u))]
+        return sorted(names, key=lambda s: (-len(s), s))
 
     def convertible(self, a: str, b: str) -> bool:
         ua, ub = self.units.get(a), self.units.get(b)
