@@ -69,7 +69,6 @@ class Rule:
     unit: str
     keywords: tuple[str, ...]
     patterns: list = field(default_factory=list)        # compiled
-    pattern_sources: list = field(default_factory=list)
     pattern_lines: list = field(default_factory=list)    # the line of each pattern
     before: int = DEFAULT_BEFORE
     after: int = DEFAULT_AFTER
@@ -461,7 +460,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
-                pattern_sources=list(sources), pattern_lines=lines, before=ints["before"], after=ints["after"],
+                pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
                 columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
