@@ -32,6 +32,12 @@ def _spelling(s: str, loose: bool) -> str:
     return out
 
 
+def _char_class(chars) -> str:
+    """The inside of a `re` character class of these characters (sorted: the pattern is a
+    cache key, and the same characters make the same key)."""
+    return "".join(sorted(re.escape(c) for c in chars))
+
+
 class Grammar:
     """The compiled patterns of one units file (see the module docstring)."""
 
@@ -171,14 +177,13 @@ class Grammar:
 
         Linear: a run is only entered at its first character (the look-behind), and each
         branch walks it once."""
-        starts = "0-9０-９" + _ALL_CN + "负負\\-−－"
-        run = starts + "点點几幾余餘多"
-        follow = {a[0] for a in self.units.spellings()}
-        follow |= set("个和与與跟及/／又分 \t至到~～〜—–-－−")
-        follow_cls = "".join(sorted(re.escape(c) for c in follow))
+        # where a match can start (a digit, a numeral, a sign) and what a number's run holds
+        self._starts = starts = frozenset("0123456789０１２３４５６７８９" + _ALL_CN + "负負-−－")
+        run_chars = starts | frozenset("点點几幾余餘多")
+        run = _char_class(run_chars)
+        follow = {a[0] for a in self.units.spellings()} | set("个和与與跟及/／又分 \t至到~～〜—–-－−")
+        follow_cls = _char_class(follow)
         lits = ["https://", "http://", "www."] + list(self.symbols) + [p for p, (_, u) in self.phrases.items() if u]
-        self._starts = frozenset(c for c in "0123456789０１２３４５６７８９" + _ALL_CN + "负負-−－")
-        run_chars = set(c for c in "0123456789０１２３４５６７８９点點几幾余餘多" + _ALL_CN + "负負-−－")
         if any(x[0] in run_chars for x in lits):
             return None   # a symbol or phrase that begins with a numeral: keep the one-stage scan
         # each literal as "its first character, then the rest": the pattern begins with one
@@ -189,7 +194,7 @@ class Grammar:
         lit = "|".join(rf"(?<={re.escape(c)})" + (rf"(?=(?:{'|'.join(re.escape(r) for r in rests)}))"
                                                    if all(rests) else "")
                        for c, rests in by_first.items())
-        first = "".join(sorted(re.escape(c) for c in by_first))
+        first = _char_class(by_first)
         return re.compile(rf"[{first}{run}](?:(?P<lit>{lit})|(?<=[{run}])(?<![{run}]{{2}})"
                           rf"(?:(?<=[0-9０-９])|[{run}]*?[0-9０-９]|[{run}]*?(?=[{follow_cls}]))[{run}]*+)")
 
