@@ -13,7 +13,6 @@ contain a numeral (一切, 四川, 统一, the units file's ``scanner: not_numbe
 """
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -24,7 +23,7 @@ from operator import itemgetter
 import regex
 
 from .grammar import Grammar
-from .numerals import (_ALL_CN, CONTEXT, CN_DIGITS, CN_POWERS, LIANG, MAX_DIGITS, MAX_PIECES, SPACE, NumberLimitError,
+from .numerals import (CONTEXT, CN_DIGITS, CN_POWERS, LIANG, MAX_DIGITS, MAX_PIECES, SPACE, NumberLimitError,
                        NumeralError, from_fraction, parse_number, within_limits)
 from .qualifiers import EXACT_WORDS, Qualifiers
 from .units import Unit, Units
@@ -92,11 +91,6 @@ class Scanner:
         self.not_numbers = {k: [(i, n, frozenset(ws)) for (i, n), ws in g.items()] for k, g in groups.items()}
         self._not_number_chars = frozenset(k[0] for k in groups)
         self.grammar = Grammar(units, self.symbols, self.phrases, self.named, self.qualifiers)
-        # a numeral too long to read is found by its own pass, run only where a long run of
-        # numeral characters exists (one C-speed search): kept out of the main pattern,
-        # where trying it at every failing position cost a third of the scan
-        # (it starts where a numeral can: a comma or a space starts no try, they are everywhere)
-        self._long_run = re.compile(rf"[0-9０-９{_ALL_CN}.．][0-9０-９{_ALL_CN}点點.,， \t\u3000]{{{MAX_PIECES - 1}}}")
         self._per_re = regex.compile(rf"^(.*?){_SPACE}[/／每]{_SPACE}(.+)$")
         self._unit_cache: dict[str, tuple] = {}
         self._minor_names = sorted((a for a, u in units.by_alias.items() if u.kind == "money" and not u.standalone),
@@ -153,11 +147,10 @@ class Scanner:
                    g.strict.finditer(text) if reference or g.candidates is None else g.matches(text))
         out: list[Quantity] = []
         refused: list[tuple[int, int]] = []    # numerals too long to read: nothing starts inside
-        if self._long_run.search(text):
-            for m in g.overlong(all_numbers).finditer(text):   # one warning per numeral
-                if not refused or m.start() != refused[-1][1]:
-                    warn(m.start(), _refused(text, m.start(), f"a numeral of more than {MAX_PIECES} pieces"))
-                refused.append(m.span())
+        for m in g.overlong(text, all_numbers):   # one warning per numeral
+            if not refused or m.start() != refused[-1][1]:
+                warn(m.start(), _refused(text, m.start(), f"a numeral of more than {MAX_PIECES} pieces"))
+            refused.append(m.span())
         k = 0
         for m in matches:
             if m.re is not g.ranged and m.group("skip") is not None:
