@@ -68,9 +68,9 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
     if fmt or output:
         _fail("--db writes to the store, not to --format/--output; read it with `gazette summary --db` "
               "or gazette_cli.read_store()", 2)
-    if force and wait < 0:
+    if wait < 0:
         _fail("--wait must not be negative", 2)
-    from .store import StoreBusy, extract_to_store
+    from .store import extract_to_store
 
     def shown(res, status):
         if res is None:
@@ -88,9 +88,7 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
         rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs, 2),
                                force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown,
                                run=run)
-    except StoreBusy as exc:
-        _fail(str(exc))
-    except GazetteError as exc:
+    except GazetteError as exc:   # StoreBusy too
         _fail(str(exc))
     if not quiet:
         from .store import Store
@@ -145,7 +143,7 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
             exclude: Optional[List[str]] = ExcludeOpt, jobs: Optional[int] = JobsOpt, quiet: bool = QuietOpt):
     """Count, sum, min and max of each metric per period (and source or file), from a store or from files."""
     from .summary import as_records, plot as draw, summarize
-    from .store import StoreBusy, is_store_name
+    from .store import is_store_name
 
     group = None
     for b in by or ():
@@ -184,9 +182,7 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
             task = _task("extract", rules, no_default_rules, pack, False)
             records, failed = _records(paths, task, ruleset, include, exclude, jobs)
             df = to_frame(records)
-    except StoreBusy as exc:
-        _fail(str(exc))
-    except GazetteError as exc:
+    except GazetteError as exc:   # StoreBusy too
         _fail(str(exc))
     table = summarize(df, period=period, by=group)
     rows = as_records(table)

@@ -232,3 +232,11 @@ def test_a_moved_file_is_stored_under_its_new_path(tmp_path):
     with Store(store) as s:
         assert sorted(s.frame("issues")["path"]) == sorted([str(new.resolve()), str(files[1].resolve())])
         assert set(s.frame("records")["file"]) == {str(new), str(files[1])}
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_negative_wait_is_a_usage_error(tmp_path, force):
+    make_archive(tmp_path / "issues", 1, small=True)
+    r = gazette("extract", tmp_path / "issues", "--db", tmp_path / "s.sqlite", "--wait", "-1", *force)
+    assert r.returncode == 2 and "--wait must not be negative" in r.stderr
+    assert not (tmp_path / "s.sqlite").exists()
