@@ -159,7 +159,10 @@ def prepare(task: Task, ruleset=None, units=None):
     """Load the rules and units a task needs (once per process) and return its runner:
     text, path, warn → records. A ruleset or units already loaded can be handed in."""
     runner = _RUNNERS.get(task)
-    if runner is not None:
+    # a runner is kept per task, and stands for the rules and units it was built with: other
+    # rules handed in with an equal task (another RuleSet in the same process) get their own
+    if runner is not None and (ruleset is None or getattr(runner, "ruleset", ruleset) is ruleset) \
+            and (units is None or getattr(runner, "units", units) is units):
         return runner
     from .extraction import explain_text, extract_text, quantities_text
 
@@ -184,6 +187,7 @@ def prepare(task: Task, ruleset=None, units=None):
             if task.unclaimed:
                 records = [r for r in records if r.rule is None]
             return records
+    runner.ruleset, runner.units = ruleset, units
     _RUNNERS[task] = runner
     return runner
 

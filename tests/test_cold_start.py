@@ -292,3 +292,16 @@ def test_old_entries_are_pruned(cache, tmp_path, monkeypatch):
                 os.utime(e, (mtime, mtime))
     kept = sorted(json.loads(e.read_bytes())[1][4][0] for e in cache.glob("*.json"))
     assert kept == [3, 4, 5]
+
+
+def test_a_runner_is_not_reused_for_other_rules():
+    """Two rule sets with the same task in one process: each gets its own runner."""
+    from gazette_cli.rules import load_rules
+    task = batch.Task("extract")
+    a, b = load_rules(), load_rules()
+    try:
+        assert batch.prepare(task, ruleset=a) is batch.prepare(task, ruleset=a)
+        assert batch.prepare(task, ruleset=b).ruleset is b
+        assert batch.prepare(task).ruleset is b          # none handed in: the one built last
+    finally:
+        batch._RUNNERS.pop(task, None)
