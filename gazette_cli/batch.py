@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import GazetteError
-from .records import QuantityRecord, as_dicts
+from .records import as_dicts
 from .inputs import SUFFIXES, STDIN, read_issue
 from .inputs import _load as load_bytes
 
@@ -192,22 +192,6 @@ def prepare(task: Task, ruleset=None, units=None):
     return runner
 
 
-def _placed(records: list[QuantityRecord], issue) -> list[QuantityRecord]:
-    """Records with `page` (PDF: line and column then count within the page), `issue_date`
-    and `source` when the file tells them."""
-    date = issue.meta.get("date") or None
-    source = issue.meta.get("title") or None
-    if not (issue.page_starts or date or source):
-        return records
-    out = []
-    for rec in records:
-        page = line = None
-        if issue.page_starts:
-            page, line = issue.page_line(rec.line)
-        out.append(rec.placed(page=page, line=line, issue_date=date, source=source))
-    return out
-
-
 def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
     """Read and extract one file. Never raises: a bad file, and any bug of ours met on it,
     become that file's error (the one place where that happens)."""
@@ -220,8 +204,9 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
         # every value is a JSON number within numerals.MAX_DIGITS (the scan refuses larger
         # ones), so every record can be written by every exporter: nothing is checked twice
         records = prepare(task)(issue.text, issue.path, warnings.append)
+        from .extraction import place   # loaded by prepare already
         meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
-        return FileResult(issue.path, as_dicts(_placed(records, issue)), warnings, None, len(data),
+        return FileResult(issue.path, as_dicts(place(records, issue)), warnings, None, len(data),
                           issue.format, issue.encoding, issue.reason, hashlib.sha256(data).hexdigest(),
                           len(issue.page_starts) or None, meta)
     except GazetteError as exc:

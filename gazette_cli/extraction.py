@@ -145,11 +145,28 @@ def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = N
     return out
 
 
+def place(records: list[QuantityRecord], issue) -> list[QuantityRecord]:
+    """Records placed as the file places them: `page` (PDF: the line then counts within the
+    page), `issue_date` and `source` when the file tells them. The library's `extract` and
+    the command line's batches both place records here."""
+    date = issue.meta.get("date") or None
+    source = issue.meta.get("title") or None
+    if not (issue.page_starts or date or source):
+        return records
+    out = []
+    for rec in records:
+        page = line = None
+        if issue.page_starts:
+            page, line = issue.page_line(rec.line)
+        out.append(rec.placed(page=page, line=line, issue_date=date, source=source))
+    return out
+
+
 def _run_file(path, fn, **kw) -> Result:
     issue = read_issue(path)
     warnings = list(issue.warnings)
     records = fn(issue.text, path=str(path), warn=warnings.append, **kw)
-    return Result(str(path), records, warnings, issue.encoding)
+    return Result(str(path), place(records, issue), warnings, issue.encoding)
 
 
 def extract(path, *, ruleset: RuleSet | None = None, reflow: bool = True) -> Result:

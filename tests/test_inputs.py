@@ -358,3 +358,11 @@ def test_a_worker_that_dies_is_its_files_error(tmp_path, monkeypatch):
     assert [Path(r.path).name for r in results] == ["a.txt", "die.txt", "b.txt", "c.txt"]
     assert [len(r.records) for r in results] == [10, 0, 10, 10]
     assert "worker process reading this file died" in results[1].error
+
+
+def test_the_library_places_pdf_records_as_the_command_line_does():
+    from gazette_cli import extract
+    pdf = SAMPLE.with_suffix(".pdf")
+    lib = [r.as_dict() for r in extract(pdf).records]
+    cli = [json.loads(line) for line in run("extract", pdf, "-f", "jsonl").stdout.splitlines()]
+    assert lib == cli and all("page" in r for r in lib)
