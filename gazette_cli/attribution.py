@@ -440,9 +440,7 @@ def _own(text: str, rule: Rule, hits):
 def own_hits(text: str, rule: Rule, hits):
     """The hits of `rule`'s keywords, less those cancelled by a `not_after` word before
     them (不良贷款) or a `not_before` word after them (贷款贴息)."""
-    return [h for h in hits if h[2] in rule.keywords
-            and not (rule.not_after and text.endswith(rule.not_after, max(0, h[0] - 4), h[0]))
-            and not (rule.not_before and _followed_by(text, h[1], rule.not_before))]
+    return _own(text, rule, [h for h in hits if h[2] in rule.keywords])
 
 
 def _followed_by(text: str, pos: int, words) -> bool:
@@ -813,7 +811,7 @@ def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
         if cell is None:
             line_end = text.find("\n", q.start) % (len(text) + 1)
             continue
-        hits = ruleset.keyword_hits(text, *cell)
+        hits = doc.hits(*cell)   # kept: every figure of a column asks for the same header cell
         row = text.rfind("\n", 0, q.start) + 1
         for rule in ruleset.columned:
             if not ruleset.unit_fits(rule, q.unit):
