@@ -82,10 +82,6 @@ def _version() -> str:
         return "unknown version"
 
 
-def _has_magic(s: str) -> bool:
-    return glob.has_magic(s)
-
-
 def _selected(path: str, root: str | None, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
     name = os.path.basename(path)
     rel = os.path.relpath(path, root) if root else path
@@ -139,7 +135,7 @@ def expand(paths: Iterable[str | Path], include: Iterable[str] = (), exclude: It
                                   + (" (none match --include/--exclude)" if include or exclude else "")))
             for f in found:
                 add(f)
-        elif not os.path.exists(s) and _has_magic(s):
+        elif not os.path.exists(s) and glob.has_magic(s):
             found = sorted(f for f in glob.glob(s, recursive=True)
                            if os.path.isfile(f) and _selected(f, None, include, exclude))
             if not found:
@@ -236,7 +232,7 @@ def run(items: Iterable[Item], task: Task, jobs: int = 1) -> Iterator[FileResult
     stdin = None
     if any(it.path == STDIN and not it.error and not it.note for it in items):
         stdin = sys.stdin.buffer.read()
-    work = [(i, it) for i, it in enumerate(items)]
+    work = list(enumerate(items))
     if jobs <= 1 or sum(1 for it in items if not (it.error or it.note)) <= 1:
         for _, it in work:
             yield _direct(it, task, stdin)

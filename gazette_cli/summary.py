@@ -99,11 +99,12 @@ def summarize(df, *, period: str = "month", by: str | None = None):
 def as_records(summary) -> list[dict]:
     """The summary's rows as dicts for the exporters: no NaN (None instead), whole floats
     as int (a sum of yuan prints as 12000000000, not 1.2e10)."""
+    import pandas as pd
     out = []
     for row in summary.drop(columns=["start"]).to_dict("records"):
         rec = {}
         for k, v in row.items():
-            if v is None or (isinstance(v, float) and math.isnan(v)) or v is getattr(__import__("pandas"), "NA", None):
+            if pd.isna(v):   # None, NaN, NaT, pd.NA
                 v = None
             elif hasattr(v, "item"):
                 v = v.item()
