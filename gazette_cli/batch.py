@@ -225,6 +225,43 @@ def _job(args) -> FileResult:
     return process(path, task, data)
 
 
+def default_jobs(files: int) -> int:
+    """The worker processes when --jobs is not given: one per core, no more than files."""
+    return min(os.cpu_count() or 1, files) if files > 1 else 1
+
+
+def files_of(paths: Iterable[str | Path], include: Iterable[str] = (), exclude: Iterable[str] = (),
+             note=None) -> list[Item]:
+    """`expand`, less the notes (a directory with no issue in it …), each handed to
+    `note(text)` when given."""
+    items = []
+    for it in expand([str(p) for p in paths], include, exclude):
+        if it.note:
+            if note:
+                note(it.note)
+        else:
+            items.append(it)
+    return items
+
+
+def collect(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None, units=None,
+            on_result=None) -> tuple[list[dict], int]:
+    """Run `task` on every item (in `jobs` worker processes; `default_jobs` when None):
+    (every record, in order; the number of files that failed). `on_result(result)` is
+    called per file as it comes. The rules or units handed in are used here with one job
+    and inherited by forked workers."""
+    jobs = default_jobs(len(items)) if jobs is None else jobs
+    prepare(task, ruleset=ruleset, units=units)
+    records: list[dict] = []
+    failed = 0
+    for res in run(items, task, jobs):
+        failed += bool(res.error)
+        records.extend(res.records)
+        if on_result:
+            on_result(res)
+    return records, failed
+
+
 def run(items: Iterable[Item], task: Task, jobs: int = 1) -> Iterator[FileResult]:
     """One FileResult per item, in order. With jobs > 1 the files are read in worker
     processes; a worker that dies makes the file it was reading an error."""

@@ -3,7 +3,6 @@ messages. Exit codes: 0 ok, 1 a data or rule error, 2 a usage error."""
 from __future__ import annotations
 
 import codecs
-import os
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -59,6 +58,10 @@ def _report(res) -> bool:
     if res.error:
         err.print(f"gazette: {res.error}", markup=False)
     return bool(res.error)
+
+
+def _note(text: str) -> None:
+    err.print(f"gazette: {text}", markup=False)
 
 
 def _fail(msg: str, code: int = 1):
@@ -160,28 +163,22 @@ def _run_batch(files, task: batch.Task, fmt, output, columns, title, include=Non
     fmt = _format(output, fmt)
     if jobs is not None and jobs < 1:
         _fail("--jobs must be at least 1", 2)
-    items = []
-    for it in batch.expand([str(f) for f in files], include or (), exclude or ()):
-        if it.note:
-            err.print(f"gazette: {it.note}", markup=False)
-        else:
-            items.append(it)
+    items = batch.files_of(files, include or (), exclude or (), note=_note)
     _check_output(output, [it.path for it in items])
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, len(items)) if len(items) > 1 else 1
-    # the rules the CLI already loaded: used here with one job, inherited by forked workers
-    batch.prepare(task, ruleset=ruleset, units=units)
-    records, failed = [], 0
     progress = _progress(len(items), quiet)
-    try:
-        for res in batch.run(items, task, jobs):
-            failed += _report(res)
-            records.extend(res.records)
-            if progress:
-                t = progress.tasks[0]
-                rate = f"{(t.completed + 1) / t.elapsed:.1f} files/s" if t.elapsed else ""
-                progress.update(t.id, advance=1, mb=t.fields["mb"] + res.size / 1e6, records=len(records),
-                                errors=failed, rate=rate)
+    seen = {"records": 0, "failed": 0}
+
+    def shown(res):
+        seen["failed"] += _report(res)
+        seen["records"] += len(res.records)
+        if progress:
+            t = progress.tasks[0]
+            rate = f"{(t.completed + 1) / t.elapsed:.1f} files/s" if t.elapsed else ""
+            progress.update(t.id, advance=1, mb=t.fields["mb"] + res.size / 1e6, records=seen["records"],
+                            errors=seen["failed"], rate=rate)
+
+    try:   # the rules the CLI already loaded go with it
+        records, failed = batch.collect(items, task, jobs=jobs, ruleset=ruleset, units=units, on_result=shown)
     finally:
         if progress:
             progress.stop()

@@ -2,7 +2,6 @@
 `gazette summary`. Thin: the work is in store.py, frames.py, summary.py, distributed.py."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -55,10 +54,10 @@ class _Err:
 err = _Err()
 
 
-def _jobs(jobs, n):
+def _jobs(jobs):
     if jobs is not None and jobs < 1:
         _fail("--jobs must be at least 1", 2)
-    return jobs if jobs is not None else (min(os.cpu_count() or 1, n) if n > 1 else 1)
+    return jobs
 
 
 def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt, output, include, exclude, jobs, quiet):
@@ -85,7 +84,7 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
         if dask is not None:
             from .distributed import runner
             run = runner(ruleset, task, dask)
-        rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs, 2),
+        rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs),
                                force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown,
                                run=run)
     except GazetteError as exc:   # StoreBusy too
@@ -208,19 +207,8 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
 
 
 def _records(paths, task, ruleset, include, exclude, jobs) -> list[dict]:
-    items = []
-    for it in batch.expand(paths, include or (), exclude or ()):
-        if it.note:
-            err.print(f"gazette: {it.note}", markup=False)
-        else:
-            items.append(it)
-    jobs = _jobs(jobs, len(items))
-    if jobs == 1:
-        batch.prepare(task, ruleset=ruleset)
-    records, failed = [], 0
-    for res in batch.run(items, task, jobs):
-        failed += _cli()._report(res)
-        records.extend(res.records)
+    items = batch.files_of(paths, include or (), exclude or (), note=_cli()._note)
+    records, failed = batch.collect(items, task, jobs=_jobs(jobs), ruleset=ruleset, on_result=_cli()._report)
     if failed:
         err.print(f"gazette: {failed} file(s) failed; the summary leaves them out", markup=False)
     return records, failed

@@ -79,18 +79,10 @@ def extract_records(paths: Iterable[str | os.PathLike], *, rules=None, jobs: int
     """The records `gazette extract PATHS` gives, in the same order. A file that cannot be
     read is skipped, its one-line message appended to `errors` (raised when None)."""
     task, ruleset = task_for(rules)
-    items = [it for it in batch.expand([str(p) for p in ([paths] if isinstance(paths, (str, os.PathLike)) else paths)])
-             if not it.note]
-    if jobs is None:
-        jobs = min(os.cpu_count() or 1, len(items)) if len(items) > 1 else 1
-    if jobs <= 1:
-        batch.prepare(task, ruleset=ruleset)
-    records: list[dict] = []
-    failed = []
-    for res in batch.run(items, task, jobs):
-        if res.error:
-            failed.append(res.error)
-        records.extend(res.records)
+    items = batch.files_of([paths] if isinstance(paths, (str, os.PathLike)) else paths)
+    failed: list[str] = []
+    records, _ = batch.collect(items, task, jobs=jobs, ruleset=ruleset,
+                               on_result=lambda res: res.error and failed.append(res.error))
     if failed:
         if errors is None:
             raise GazetteError(failed[0] + (f" (and {len(failed) - 1} more file(s) failed)" if len(failed) > 1 else ""))

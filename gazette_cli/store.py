@@ -336,7 +336,7 @@ class Report:
 
 
 def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, *, task: batch.Task,
-                     ruleset=None, jobs: int = 1, force: bool = False, wait: float = 0.0,
+                     ruleset=None, jobs: int | None = 1, force: bool = False, wait: float = 0.0,
                      include=(), exclude=(), on_result: Callable[[batch.FileResult | None, str], None] | None = None,
                      run: Callable[[list[batch.Item]], Iterable[batch.FileResult]] | None = None) -> Report:
     """Extract every file `paths` name into the store at `db` (created when missing).
@@ -376,8 +376,8 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                 continue
             todo.append(it)
         if run is None:
-            if jobs <= 1:
-                batch.prepare(task, ruleset=ruleset)
+            jobs = batch.default_jobs(len(todo)) if jobs is None else jobs
+            batch.prepare(task, ruleset=ruleset)   # used here with one job, inherited by forked workers
             results = batch.run(todo, task, jobs)
         else:
             results = run(todo)
