@@ -69,3 +69,53 @@ PIECES = ["一", "二", "十", "百", "千", "万", "亿", "两", "零", "点", 
 def test_same_quantities_on_generated_strings(scanner, pieces):
     text = "".join(pieces)
     assert scanner.scan(text) == scanner.scan(text, reference=True)
+
+
+def _fast_equals_grammar(grammar, text):
+    """At every ASCII digit, the fast path answers what the grammar answers (or passes)."""
+    from gazette_cli.grammar import _SLOW
+    fast, ranged = grammar._fast.match, grammar.ranged.match
+    decided = []   # what the fast path read itself
+    for p, c in enumerate(text):
+        if c not in grammar._fast.firsts:
+            continue
+        f = fast(text, p)
+        if f is _SLOW:
+            continue
+        m = ranged(text, p)
+        if f is None or m is None:
+            assert f is None and m is None, (text[max(0, p - 5):p + 20], m)
+        else:
+            assert (f.span(), f.groups()) == (m.span(), m.groups()), text[max(0, p - 5):p + 20]
+            decided.append(text[f.start():f.end()])
+    return decided
+
+
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_fast_path_equals_the_grammar_on_the_development_texts(scanner, path):
+    text = path.read_text(encoding="utf-8")
+    for t in (text, reflow(text).text):
+        _fast_equals_grammar(scanner.grammar, t)
+
+
+@pytest.mark.parametrize("text, read", [
+    ("造林1.5万亩，育苗9.97亿株，满意率100%。人均3.5棵", ["1.5万亩", "9.97亿株", "100%", "3.5棵"]),
+    # a power that begins a unit, a Latin unit, 个多, powers and digits mixed, 余, a range,
+    # smaller coins, 半, thousands commas: the grammar's (the second number of 3至5万亩 and
+    # 5元3角 are plain again: after 至 and 元)
+    ("5千米，30km，12个多月，1万5千元，2万余亩，3至5万亩，5元3角，1年半，1,000万元", ["5万亩"]),
+    ("在20和30万元之间，3/4，3又1/2亩，3分之1，3 万元，a3万元，三3万元，5元/亩", ["30万元"]),
+    ("第3期，2025，3，5人。", ["3期"]),        # 第 is the grammar's business (_build): 3期 is matched
+    ("一个，三年，两项，四是，十二亿，三万株，一两，五点五，三分之一，一又二分之一，七成半，五千米", ["一个", "三年", "两项"]),
+])
+def test_fast_path_reads_the_plain_shapes_and_passes_the_rest(scanner, text, read):
+    assert _fast_equals_grammar(scanner.grammar, text) == read
+
+
+_FAST_ALPHABET = "0123456789.万亿千米亩元株人%个多余和至-/半每 ，、。\n一二两十零点第年月kmA又分　"
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=_FAST_ALPHABET, max_size=24))
+def test_fast_path_equals_the_grammar_on_generated_strings(scanner, text):
+    _fast_equals_grammar(scanner.grammar, text)
