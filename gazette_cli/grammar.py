@@ -254,39 +254,41 @@ _ASCII_DIGITS = frozenset("0123456789")
 _SLOW = object()   # the fast path cannot tell: ask the grammar
 
 
-class _FastMatch:
-    """What `_FastPath` found, read like the grammar's match by `quantities.Scanner`: the
-    groups n1 (the number) and u1 (its unit), the others None."""
+class _FastMatch(tuple):
+    """What `_FastPath` found, read like the grammar's match by `quantities.Scanner`:
+    (start, end, groups), the groups those of `ranged` with only n1 (the number) and u1
+    (its unit) set. A tuple: made at C speed (this is made for most quantities). Each
+    `_FastPath` has its own subclass, whose `re` is its grammar's `ranged`."""
 
-    __slots__ = ("re", "_start", "_end", "_groups")
-
-    def __init__(self, pattern, start: int, end: int, groups: tuple):
-        self.re, self._start, self._end, self._groups = pattern, start, end, groups
+    __slots__ = ()
+    re = None
 
     def start(self, group=0) -> int:
-        return self._start
+        return self[0]
 
     def end(self, group=0) -> int:
-        return self._end
+        return self[1]
 
     def span(self, group=0) -> tuple[int, int]:
-        return self._start, self._end
+        return self[0], self[1]
 
     def groups(self) -> tuple:
-        return self._groups
+        return self[2]
 
     def group(self, name=0):
         if name == 0:
             raise NotImplementedError   # nothing reads the whole match
-        return self._groups[self.re.groupindex[name] - 1]
+        return self[2][self.re.groupindex[name] - 1]
 
 
 class _FastPath:
-    """The commonest quantity, read in Python without the grammar: ASCII digits (with one
-    decimal part) and up to three of 万/亿, or one Chinese digit; then a unit spelling, and nothing after it that could
-    go on (a range, a per-unit, smaller coins, 半). The grammar costs ~6 µs a match in
-    `regex` (its look-arounds, the atomic number and its maximality check, the unit list);
-    these few set lookups cost a fraction of that.
+    """The commonest quantity, read without the grammar: ASCII digits (with one decimal
+    part) and up to three of 万/亿, or one Chinese digit; then a unit spelling, and nothing
+    after it that could go on (a range, a per-unit, smaller coins, 半). The grammar costs
+    ~6 µs a match in `regex` (its look-arounds, the atomic number and its maximality
+    check, the unit list); two stdlib `re` matches without look-arounds and a few set
+    lookups cost a fraction of that. Hand-written because no library matches a grammar's
+    common case and proves it equal to the whole.
 
     It answers exactly what `Grammar.ranged.match(text, p)` answers, or `_SLOW` wherever a
     character could make the grammar take another way: any character before the number
@@ -302,106 +304,72 @@ class _FastPath:
     def __init__(self, grammar: "Grammar"):
         from .numerals import _ALL_CN
         self.pattern = grammar.ranged
-        units = grammar.units.spellings()   # the grammar's units list
-        self.units = frozenset(units)
-        self.longest = max(map(len, units), default=0)
-        self.first = frozenset(u[0] for u in units)
+        units = grammar.units.spellings()   # the grammar's units list, longest first
+        self.by_first: dict[str, tuple[str, ...]] = {}
+        for u in units:
+            self.by_first[u[0]] = self.by_first.get(u[0], ()) + (u,)
         # powers that begin no unit spelling (千米, 百分点 keep their powers out of the number)
-        self.powers = frozenset(c for c in "万萬亿億" if c not in grammar._prefixed)
+        powers = _char_class(c for c in "万萬亿億" if c not in grammar._prefixed)
         ascii_letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
         digits = "0123456789０１２３４５６７８９"
         spaces = " \t\u3000"
+        # a lone Chinese digit that starts none of the grammar's other alternatives
+        cn_digits = frozenset("一二三四五六七八九两") - grammar._other_firsts
+        self.firsts = _ASCII_DIGITS | cn_digits
+        # the number, then the gap before its unit: spaces between the digits and 万/亿
+        # belong to the number (500 万), other spaces to the gap (3 公里)
+        number = (rf"[0-9]+(?:\.[0-9]+)?(?:[ \t]*[{powers}]{{1,3}})?|[{_char_class(cn_digits)}]" if powers
+                  else rf"[0-9]+(?:\.[0-9]+)?|[{_char_class(cn_digits)}]")
+        # ... unless 和/与 follows soon: the grammar's 在X和Y之间 looks ahead for it
+        self.number = re.compile(rf"(?:{number})(?![^，。；、\n]{{0,8}}?[和与與跟及])()[ \t]*")
         # after a digit or a Latin letter no number starts (the head's first look-behind)
         self.inside = frozenset(digits + ascii_letters)
         self.digits = frozenset(digits)
-        # a lone Chinese digit that starts none of the grammar's other alternatives; before
-        # it, anything the number head's look-behinds read (numerals, 点, 余/多/几) passes
-        self.cn_digits = frozenset("一二三四五六七八九两") - grammar._other_firsts
-        self.firsts = _ASCII_DIGITS | self.cn_digits
-        self.before_cn = frozenset(digits + ascii_letters + spaces + _ALL_CN
-                                   + "零〇○余餘多几幾点點负負-−－")
-        self.before = frozenset(spaces + ".,．，/／^" + _ALL_CN + "零〇○余餘多几幾点點"
-                                + "负負-−－")
+        # before an ASCII digit: what the head's look-behinds read (a space or a tab only
+        # after a digit: 1 9 9 8, a number typeset spaced); before a Chinese digit: numerals,
+        # 点, 余/多/几
+        self.before = frozenset(spaces + ".,．，/／^" + _ALL_CN + "零〇○余餘多几幾点點负負-−－")
+        self.before_cn = frozenset(digits + ascii_letters + spaces + _ALL_CN + "零〇○余餘多几幾点點负負-−－")
         connectors = "至到~～〜—–-－−"
         # what may not follow the number: more of it, its fraction, a space, a connector
         self.after_number = frozenset(digits + spaces + ".,．eE^" + _ALL_CN + "零〇○余餘多几幾点點/／又分"
                                       + connectors)
-        # what may not follow the unit: a per-unit, a range, smaller coins, 半
-        self.after_unit = frozenset(digits + _ALL_CN + "零〇○又半/／每" + connectors)
+        # what may not follow the unit (after spaces): a per-unit, a range, smaller coins, 半
+        self.after_unit = re.compile(rf"[ \t\u3000]*[{_char_class(set(digits + _ALL_CN + '零〇○又半/／每' + connectors))}]")
         self.letters = frozenset(ascii_letters)   # km: not inside a word (the grammar backtracks)
-        self.stops = frozenset("，。；、\n")
-        self.ands = frozenset("和与與跟及")
         index, n = self.pattern.groupindex, self.pattern.groups
-        self.n1, self.u1, self.width = index["n1"] - 1, index["u1"] - 1, n
+        n1, u1 = index["n1"] - 1, index["u1"] - 1
+        assert n1 < u1
+        self.none1, self.none2, self.none3 = (None,) * n1, (None,) * (u1 - n1 - 1), (None,) * (n - u1 - 1)
+        self.made = type("_FastMatch", (_FastMatch,), {"__slots__": (), "re": self.pattern})
 
     def match(self, text: str, p: int):
-        n = len(text)
-        if text[p] in _ASCII_DIGITS:
-            if p:
-                b = text[p - 1]
+        if p:
+            b = text[p - 1]
+            if text[p] in _ASCII_DIGITS:
                 if b in self.inside:
                     return None
-                # a space or a tab matters only after a digit (1 9 9 8: a number typeset spaced)
                 if b in self.before and (b not in " \t" or (p > 1 and text[p - 2] in self.digits)):
                     return _SLOW
-            i = p + 1
-            while i < n and text[i] in _ASCII_DIGITS:
-                i += 1
-            if i < n and text[i] == ".":
-                j = i + 1
-                while j < n and text[j] in _ASCII_DIGITS:
-                    j += 1
-                if j == i + 1:
-                    return _SLOW
-                i = j
-            u = i   # spaces between the digits and 万/亿 belong to the number (500 万), else
-            while u < n and text[u] in " \t":   # to the gap before the unit (3 公里)
-                u += 1
-            e = i
-            powers = self.powers
-            if u < n and text[u] in powers:
-                e = u + 1
-                while e < n and e - u < 3 and text[e] in powers:
-                    e += 1
-        elif text[p] in self.cn_digits:   # one Chinese digit: 一个, 三年, 两项
-            if p and text[p - 1] in self.before_cn:
+            elif b in self.before_cn:
                 return _SLOW
-            e = p + 1
-        else:
+        m = self.number.match(text, p)
+        if m is None:   # 和/与 ahead
             return _SLOW
-        u = e
-        while u < n and text[u] in " \t":
-            u += 1
-        if u >= n:   # nothing follows: no unit, connector or 和
+        e, u = m.end(1), m.end()
+        if u >= len(text):   # nothing follows: no unit, connector or 和
             return None
         c = text[u]
         if c in self.after_number:
             return _SLOW
-        stops, ands = self.stops, self.ands
-        for ch in text[e:e + 9]:   # (?=[^，。；、\n]{0,8}?[和与與跟及]): 在X和Y之间
-            if ch in stops:
-                break
-            if ch in ands:
-                return _SLOW
-        if c == "个" and text[u + 1:u + 2] in ("多", "余"):
+        if c == "个" and text.startswith(("个多", "个余"), u):
             return _SLOW
-        if c not in self.first:
-            return None
-        units = self.units
-        for k in range(min(self.longest, n - u), 0, -1):
-            unit = text[u:u + k]
-            if unit in units:
+        for unit in self.by_first.get(c, ()):
+            if text.startswith(unit, u):
                 break
         else:
             return None
-        ue = u + k
-        if unit[-1] in self.letters:
+        ue = u + len(unit)
+        if unit[-1] in self.letters or self.after_unit.match(text, ue):
             return _SLOW
-        k = ue   # a range, smaller coins and a per-unit may stand after spaces; 半 may not
-        while k < n and text[k] in " \t\u3000":
-            k += 1
-        if k < n and text[k] in self.after_unit:
-            return _SLOW
-        groups = [None] * self.width
-        groups[self.n1], groups[self.u1] = text[p:e], unit
-        return _FastMatch(self.pattern, p, ue, tuple(groups))
+        return self.made((p, ue, (*self.none1, text[p:e], *self.none2, unit, *self.none3)))
