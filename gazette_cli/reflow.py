@@ -80,6 +80,16 @@ def _ends_sentence(s: str) -> bool:
     return last in TERMINAL or (last in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL)
 
 
+def _ends_in_field(s: str) -> bool:
+    """Does a line end in digits right after : - or / (08:10, 浏览次数:1206, 2025-01-08):
+    a web page's byline or a date, not a figure that a break cut? Before a paragraph that
+    opens with a number (2024年，…), the break is kept unless the line was full."""
+    k = len(s)
+    while k and s[k - 1] in "0123456789０１２３４５６７８９":
+        k -= 1
+    return 0 < k < len(s) and s[k - 1] in ":：-/／"
+
+
 #: punctuation a line may end with (a line ending in it is not cut in mid-figure)
 _PUNCT = frozenset("，,。；;：:、！？!?…”’」』）)】《》〈〉“‘（(【—-")
 
@@ -386,7 +396,7 @@ def reflow(text: str) -> Flow:
             elif not gap:
                 # a short first line before a longer one is a headline, not a wrap
                 join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt)
-            elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+            elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
                 join = True  # a number cut by a column or page break (9.97\\f亿株)
             elif in_para:  # blank lines between: a column break if this line was full,
                 # or where a figure is cut from its unit (栽植苗木71 / 万株, 最低标准 / 95%)

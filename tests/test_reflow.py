@@ -28,6 +28,10 @@ CASES = [
     ("预算支出为１６，０５５，２\n\n０６，０００元，占", "预算支出为１６，０５５，２０６，０００元，占"),
     ("总产值达到一百亿九十一元\n\n，较上年增加", "总产值达到一百亿九十一元，较上年增加"),
     ("共计一千一\n\n百多公里", "共计一千一百多公里"),
+    # a web page's byline (a time, a count after a colon) before a paragraph that opens
+    # with a date: two paragraphs, not one number
+    ("来源：松江日报  2025-03-14 08:10\n\n3月13日，全市完成造林", "来源：松江日报  2025-03-14 08:10\n\n3月13日，全市完成造林"),
+    ("发布时间:2025-01-08  浏览次数:1206\n\n2024年,全县完成", "发布时间:2025-01-08  浏览次数:1206\n\n2024年,全县完成"),
     # flattened table rows stay lines: rows ending in a figure, or cells parted by wide gaps
     ("项目 面积 株数\n人工造林 5000亩 12万株\n封山育林 3000亩 0", "项目 面积 株数\n人工造林 5000亩 12万株\n封山育林 3000亩 0"),
     ("类别  额度  利率\nA类  1000万元  LPR下浮30个基点\nB类  600万元  执行LPR",

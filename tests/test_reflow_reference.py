@@ -7,7 +7,7 @@ from itertools import accumulate
 
 import pytest
 
-from gazette_cli.reflow import (_BLOCK, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
+from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
                                 _cut_figure, _ends_sentence, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
@@ -65,7 +65,7 @@ def reference(text):
                 or (s[-1] in _NUMERALS and not nxt[0].isdigit())
         elif not gap:
             join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
-        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS:
+        elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
             join = True
         elif para_max > 0:
             join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
