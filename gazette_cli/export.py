@@ -21,13 +21,13 @@ import re
 
 from .errors import GazetteError
 from .output import write_bytes
+from .records import MetricRecord, QuantityRecord, base_columns
 
 TEXT_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 BINARY_FORMATS = ("parquet", "xlsx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
-METRIC_COLUMNS = ["file", "line", "column", "metric", "value", "unit", "qualifier", "min", "max",
-                  "text", "context", "rule", "written_value", "written_unit"]
-QUANTITY_COLUMNS = ["file", "line", "column", "value", "unit", "qualifier", "min", "max", "text", "context"]
+METRIC_COLUMNS = base_columns(MetricRecord)
+QUANTITY_COLUMNS = base_columns(QuantityRecord)
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                   ".md": "markdown", ".parquet": "parquet", ".xlsx": "xlsx"}
 SUFFIXES = tuple(_SUFFIX_FORMAT) + tuple(f"{s}.gz" for s in _SUFFIX_FORMAT if s not in (".parquet", ".xlsx"))

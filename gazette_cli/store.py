@@ -36,6 +36,7 @@ from . import batch
 from .errors import GazetteError
 from .export import as_float
 from .inputs import STDIN
+from .records import NUMBERS, TABLE_COLUMNS
 
 try:
     import fcntl
@@ -52,16 +53,13 @@ ISSUE_COLUMNS = [("hash", "TEXT", "VARCHAR"), ("path", "TEXT", "VARCHAR"), ("iss
                  ("pages", "INTEGER", "INTEGER"), ("bytes", "INTEGER", "BIGINT"), ("records", "INTEGER", "INTEGER"),
                  ("gazette_version", "TEXT", "VARCHAR"), ("rules_hash", "TEXT", "VARCHAR"),
                  ("extracted_at", "TEXT", "TIMESTAMP")]
-RECORD_COLUMNS = [("issue", "TEXT", "VARCHAR"), ("seq", "INTEGER", "INTEGER"), ("file", "TEXT", "VARCHAR"),
-                  ("page", "INTEGER", "INTEGER"), ("line", "INTEGER", "INTEGER"), ("column", "INTEGER", "INTEGER"),
-                  ("metric", "TEXT", "VARCHAR"), ("value", "REAL", "DOUBLE"), ("value_text", "TEXT", "VARCHAR"),
-                  ("unit", "TEXT", "VARCHAR"), ("qualifier", "TEXT", "VARCHAR"), ("min", "REAL", "DOUBLE"),
-                  ("max", "REAL", "DOUBLE"), ("text", "TEXT", "VARCHAR"), ("context", "TEXT", "VARCHAR"),
-                  ("rule", "TEXT", "VARCHAR"), ("written_value", "REAL", "DOUBLE"),
-                  ("written_unit", "TEXT", "VARCHAR"), ("issue_date", "TEXT", "DATE"), ("source", "TEXT", "VARCHAR"),
-                  ("extra", "TEXT", "VARCHAR")]
-_FLOATS = {"value", "min", "max", "written_value"}
-_KNOWN = {c for c, _, _ in RECORD_COLUMNS} - {"issue", "seq", "value_text", "extra"}
+# the record fields (records.TABLE_COLUMNS) after the issue's hash and the record's place
+# in it, then `extra`: every column TEXT/VARCHAR but these
+_TYPES = {"seq": ("INTEGER", "INTEGER"), "page": ("INTEGER", "INTEGER"), "line": ("INTEGER", "INTEGER"),
+          "column": ("INTEGER", "INTEGER"), "issue_date": ("TEXT", "DATE"),
+          **{c: ("REAL", "DOUBLE") for c in NUMBERS}}
+RECORD_COLUMNS = [(c, *_TYPES.get(c, ("TEXT", "VARCHAR"))) for c in ("issue", "seq", *TABLE_COLUMNS, "extra")]
+_KNOWN = set(TABLE_COLUMNS) - {"value_text"}   # the fields a record column holds; any other goes into `extra`
 
 
 class StoreBusy(GazetteError):
@@ -315,7 +313,7 @@ def _record_row(issue: str, seq: int, rec: dict) -> tuple:
         elif c == "extra":
             extra = {k: v for k, v in rec.items() if k not in _KNOWN}
             row.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
-        elif c in _FLOATS:
+        elif c in NUMBERS:
             row.append(as_float(rec.get(c)))
         else:
             row.append(rec.get(c))
