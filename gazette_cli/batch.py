@@ -11,7 +11,6 @@ file's error and the batch goes on. `process` is the one place where that is dec
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import sys
 from collections import deque
@@ -54,9 +53,8 @@ class FileResult:
     format: str = ""
     encoding: str = ""
     reason: str = ""
-    #: the SHA-256 of the bytes read, the number of pages (paged formats) and what the file
-    #: says about itself (date, title): what a store keeps about the issue
-    digest: str = ""
+    #: the number of pages (paged formats) and what the file says about itself (date,
+    #: title): what a store keeps about the issue
     pages: int | None = None
     meta: dict = field(default_factory=dict)
 
@@ -203,8 +201,7 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
         from .extraction import place   # loaded by prepare already
         meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
         return FileResult(issue.path, as_dicts(place(records, issue)), warnings, None, len(data),
-                          issue.format, issue.encoding, issue.reason, hashlib.sha256(data).hexdigest(),
-                          len(issue.page_starts) or None, meta)
+                          issue.format, issue.encoding, issue.reason, len(issue.page_starts) or None, meta)
     except GazetteError as exc:
         return FileResult(name, error=str(exc))
     except Exception as exc:  # a bug of ours: this file's error, the batch goes on

@@ -351,16 +351,16 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
     with Store(db, write=True, wait=wait) as store:
         known = store.known()
         paths = {p for p, _ in known.values()}
-        todo: list[batch.Item] = []
+        todo: list[tuple[batch.Item, str | None]] = []     # each with the hash of its bytes
         for it in items:
             if it.path == STDIN:
                 raise GazetteError("-: standard input cannot go into a store (it has no path to keep); "
                                    "save it to a file first")
             if it.note or it.error:
-                todo.append(it)                      # the batch layer reports it
+                todo.append((it, None))              # the batch layer reports it
                 continue
-            digest = None if force else file_digest(it.path)
-            stored = known.get(digest) if digest else None
+            digest = file_digest(it.path)            # the file's one hash: it decides, and keys the issue
+            stored = known.get(digest) if digest and not force else None
             if stored and stored[0] != os.path.abspath(it.path) and not os.path.exists(stored[0]):
                 stored = None                        # moved: stored again under its new path
             if stored and stored[1] == rhash:
@@ -372,24 +372,25 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                 if on_result:
                     on_result(None, "unchanged" if same else "duplicate")
                 continue
-            todo.append(it)
+            todo.append((it, digest))
+        items = [it for it, _ in todo]
         if run is None:
-            jobs = batch.default_jobs(len(todo)) if jobs is None else jobs
+            jobs = batch.default_jobs(len(items)) if jobs is None else jobs
             batch.prepare(task, ruleset=ruleset)   # used here with one job, inherited by forked workers
-            results = batch.run(todo, task, jobs)
+            results = batch.run(items, task, jobs)
         else:
-            results = run(todo)
-        for res in results:
-            if res.error or (not res.digest and res.warnings):
+            results = run(items)
+        for (it, digest), res in zip(todo, results):
+            if res.error or it.note:
                 if res.error:
                     report.failed += 1
                     report.errors.append(res.error)
                 if on_result:
                     on_result(res, "failed" if res.error else "note")
                 continue
-            issue = {"hash": res.digest, "path": os.path.abspath(res.path), "issue_date": res.meta.get("date"),
-                     "source": res.meta.get("title"), "format": res.format, "encoding": res.encoding,
-                     "pages": res.pages, "bytes": res.size, "records": len(res.records),
+            issue = {"hash": digest or file_digest(it.path), "path": os.path.abspath(res.path),
+                     "issue_date": res.meta.get("date"), "source": res.meta.get("title"), "format": res.format,
+                     "encoding": res.encoding, "pages": res.pages, "bytes": res.size, "records": len(res.records),
                      "gazette_version": version, "rules_hash": rhash,
                      "extracted_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")}
             new = issue["hash"] not in known and issue["path"] not in paths
