@@ -186,9 +186,10 @@ def prepare(task: Task, ruleset=None, units=None):
     return runner
 
 
-def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
-    """Read and extract one file. Never raises: a bad file, and any bug of ours met on it,
-    become that file's error (the one place where that happens)."""
+def process(path: str, task: Task, data: bytes | None = None, ruleset=None) -> FileResult:
+    """Read and extract one file (with `ruleset` when given, else the task's rules). Never
+    raises: a bad file, and any bug of ours met on it, become that file's error (the one
+    place where that happens)."""
     name = "<stdin>" if path == STDIN else path
     try:
         if data is None:
@@ -197,7 +198,7 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
         warnings = list(issue.warnings)
         # every value is a JSON number within numerals.MAX_DIGITS (the scan refuses larger
         # ones), so every record can be written by every exporter: nothing is checked twice
-        records = prepare(task)(issue.text, issue.path, warnings.append)
+        records = prepare(task, ruleset=ruleset)(issue.text, issue.path, warnings.append)
         from .extraction import place   # loaded by prepare already
         meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
         return FileResult(issue.path, as_dicts(place(records, issue)), warnings, None, len(data),
