@@ -66,9 +66,6 @@ def _run_batch(files, task: batch.Task, fmt, output, columns, title, include=Non
         if progress:
             progress.stop()
     cols = export.columns_for(records, columns)
-    if any("page" in r for r in records) and "page" in cols and "file" in cols:
-        cols.remove("page")
-        cols.insert(cols.index("file") + 1, "page")
     if len(items) > 1 and not quiet:
         err.print(f"gazette: {len(items) - failed} file(s) read, {len(records)} record(s), {failed} file(s) failed", markup=False)
     emit(records, fmt, output, cols, title)

@@ -59,23 +59,16 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
 
 
 def _run_dask(files, task, ruleset, scheduler, fmt, output, include, exclude, quiet):
-    from .distributed import extract_results
+    from .distributed import runner
 
     fmt = format_of(output, fmt)
-    items = [it for it in batch.expand([str(f) for f in files], include or (), exclude or ())]
+    items = batch.files_of(files, include or (), exclude or (), note=note)
     check_output(output, [it.path for it in items])
     records, failed = [], 0
-    try:
-        results = extract_results([it.path for it in items if not it.note and not it.error], ruleset=ruleset,
-                                  task=task, scheduler=scheduler)
+    try:   # a name that gave no file is its error, in its place, as in a plain run
+        results = list(runner(ruleset, task, scheduler)(items))
     except GazetteError as exc:
         fail(str(exc))
-    for it in items:
-        if it.note:
-            err.print(f"gazette: {it.note}", markup=False)
-        elif it.error:
-            failed += 1
-            err.print(f"gazette: {it.error}", markup=False)
     for res in results:
         failed += report(res)
         records.extend(res.records)

@@ -64,7 +64,8 @@ def format_for(output: str | None, fmt: str | None) -> str:
 
 
 def columns_for(records: list[dict], base: list[str]) -> list[str]:
-    """The base columns, always, in order (a stable schema), then any extra keys."""
+    """The base columns, always, in order (a stable schema), then any extra keys; a PDF's
+    `page`, when a record has one, right after `file`."""
     extra = [k for r in records for k in r if k not in base]
     cols = list(base)
     seen = set(cols)
@@ -72,6 +73,9 @@ def columns_for(records: list[dict], base: list[str]) -> list[str]:
         if k not in seen:
             cols.append(k)
             seen.add(k)
+    if "page" in seen and "file" in cols and any("page" in r for r in records):
+        cols.remove("page")
+        cols.insert(cols.index("file") + 1, "page")
     return cols
 
 

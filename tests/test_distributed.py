@@ -102,3 +102,19 @@ def test_two_rule_sets_in_one_process_keep_their_own_rules(tmp_path):
         assert [r["rule"] for r in a.records] == ["loan_amount.mine"]
         assert [r["rule"] for r in b.records] == default
         assert [r["rule"] for r in extract_records([issue], jobs=1)] == default
+
+
+def test_cli_dask_gives_a_pdf_and_a_bad_name_as_the_plain_run_does(tmp_path):
+    """The page column right after file, and a pattern that matched nothing counted as a
+    failed name, not subtracted from the files read."""
+    pytest.importorskip("pypdfium2")
+    from .store_helpers import ROOT
+    pdf = ROOT / "samples" / "000_325790cf70597617.pdf"
+    args = ("extract", pdf, tmp_path / "nomatch*.txt", "-f", "csv")
+    plain, dask = gazette(*args, "-j", "1"), gazette(*args, "--dask", "sync")
+    assert plain.returncode == dask.returncode == 1
+    assert dask.stdout == plain.stdout
+    assert dask.stdout.splitlines()[0].startswith("file,page,line,column,metric,value,")
+    assert len(dask.stdout.splitlines()) == 11
+    assert "1 file(s) read on dask (sync), 10 record(s), 1 file(s) failed" in dask.stderr
+    assert "no file matches this pattern" in dask.stderr
