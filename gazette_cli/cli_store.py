@@ -177,11 +177,7 @@ def _table(rows: list[dict], cols: list[str], title: str):
     for c in show:
         table.add_column(c, justify="right" if c in _NUMBERS else "left", no_wrap=True)
     for r in rows:
-        table.add_row(*[_num(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or "")) for c in show])
+        table.add_row(*[export.format_number(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or ""))
+                        for c in show])
     return table
 
-
-def _num(v) -> str:
-    if v is None:
-        return ""
-    return f"{v:,}" if isinstance(v, int) else f"{v:,.6g}" if abs(v) >= 1e15 else f"{v:,}"

@@ -280,11 +280,13 @@ def rich_table(records: list[dict], columns: list[str], title: str | None = None
         table.add_column(c, justify="right" if c in ("line", "column", "value", "min", "max") else "left",
                          overflow="fold", no_wrap=c not in ("text", "also_matched"))
     for r in records:
-        table.add_row(*[_fmt_value(r.get(c)) if c in ("value", "min", "max") else _cell(r.get(c)) for c in show])
+        table.add_row(*[format_number(r.get(c)) if c in ("value", "min", "max") else _cell(r.get(c)) for c in show])
     return table
 
 
-def _fmt_value(v) -> str:
+def format_number(v) -> str:
+    """A number as a terminal table shows it: thousands separators, exact integers, a float
+    of 10^15 or more in six significant digits."""
     if v is None:
         return ""
     if isinstance(v, int):
