@@ -242,17 +242,22 @@ def files_of(paths: Iterable[str | Path], include: Iterable[str] = (), exclude: 
     return items
 
 
-def collect(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None, units=None,
-            on_result=None) -> tuple[list[dict], int]:
-    """Run `task` on every item (in `jobs` worker processes; `default_jobs` when None):
-    (every record, in order; the number of files that failed). `on_result(result)` is
-    called per file as it comes. The rules or units handed in are used here with one job
-    and inherited by forked workers."""
+def results(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None,
+            units=None) -> Iterator[FileResult]:
+    """`run` in `jobs` worker processes (`default_jobs` when None). The rules or units
+    handed in are used here with one job and inherited by forked workers."""
     jobs = default_jobs(len(items)) if jobs is None else jobs
     prepare(task, ruleset=ruleset, units=units)
+    return run(items, task, jobs)
+
+
+def collect(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None, units=None,
+            on_result=None) -> tuple[list[dict], int]:
+    """Run `task` on every item (see `results`): (every record, in order; the number of
+    files that failed). `on_result(result)` is called per file as it comes."""
     records: list[dict] = []
     failed = 0
-    for res in run(items, task, jobs):
+    for res in results(items, task, jobs=jobs, ruleset=ruleset, units=units):
         failed += bool(res.error)
         records.extend(res.records)
         if on_result:
@@ -275,9 +280,14 @@ def run(items: Iterable[Item], task: Task, jobs: int = 1) -> Iterator[FileResult
     yield from _parallel(work, task, jobs, stdin)
 
 
+def unread(it: Item) -> FileResult:
+    """The result of a name that gave no file to read: its error, or its note as a warning."""
+    return FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+
+
 def _direct(it: Item, task: Task, stdin: bytes | None) -> FileResult:
     if it.error or it.note:
-        return FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+        return unread(it)
     return process(it.path, task, stdin if it.path == STDIN else None)
 
 

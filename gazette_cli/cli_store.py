@@ -29,12 +29,11 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
     from .store import extract_to_store
 
     def shown(res, status):
-        if res is None:
-            return
-        for w in res.warnings:
-            err.print(f"gazette: {w}" if status == "note" else f"gazette: warning: {w}", markup=False)
-        if res.error:
-            err.print(f"gazette: {res.error}", markup=False)
+        if status == "note":             # a name that gave no issue file
+            for w in res.warnings:
+                note(w)
+        elif res is not None:
+            report(res)
 
     try:
         run = None

@@ -134,7 +134,7 @@ def runner(ruleset, task: batch.Task, scheduler: str):
         done = iter(extract_results(paths, ruleset=ruleset, task=task, scheduler=scheduler))
         for it in items:
             if it.error or it.note:
-                yield batch.FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+                yield batch.unread(it)
             else:
                 yield next(done)
     return run

@@ -339,7 +339,7 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                      run: Callable[[list[batch.Item]], Iterable[batch.FileResult]] | None = None) -> Report:
     """Extract every file `paths` name into the store at `db` (created when missing).
     `on_result(result, status)` is called per file: status 'extracted', 'unchanged',
-    'duplicate' (result None) or 'failed'. `run(items)` replaces the batch layer's run
+    'duplicate' (result None), 'failed', or 'note' (a name that gave no issue file). `run(items)` replaces the batch layer's run
     (gazette_cli.distributed passes Dask's). Raises StoreBusy, StoreError."""
     if ruleset is None:
         from .rules import load_rules
@@ -374,12 +374,7 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                 continue
             todo.append((it, digest))
         items = [it for it, _ in todo]
-        if run is None:
-            jobs = batch.default_jobs(len(items)) if jobs is None else jobs
-            batch.prepare(task, ruleset=ruleset)   # used here with one job, inherited by forked workers
-            results = batch.run(items, task, jobs)
-        else:
-            results = run(items)
+        results = batch.results(items, task, jobs=jobs, ruleset=ruleset) if run is None else run(items)
         for (it, digest), res in zip(todo, results):
             if res.error or it.note:
                 if res.error:
