@@ -65,7 +65,7 @@ def main() -> None:
             def write():
                 with Store(db, write=True) as s:
                     for r in results:
-                        s.put({"hash": r.digest, "path": os.path.abspath(r.path), "records": len(r.records)}, r.records)
+                        s.put({"hash": file_digest(r.path), "path": os.path.abspath(r.path), "records": len(r.records)}, r.records)
             _, t_write = timed(write)
             print(f"{engine}: write {nrec} records in {len(results)} transactions: {t_write:.2f} s "
                   f"= {nrec / t_write:,.0f} records/s, {len(results) / t_write:,.0f} issues/s")

@@ -11,7 +11,6 @@ file's error and the batch goes on. `process` is the one place where that is dec
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import sys
 from collections import deque
@@ -54,9 +53,8 @@ class FileResult:
     format: str = ""
     encoding: str = ""
     reason: str = ""
-    #: the SHA-256 of the bytes read, the number of pages (paged formats) and what the file
-    #: says about itself (date, title): what a store keeps about the issue
-    digest: str = ""
+    #: the number of pages (paged formats) and what the file says about itself (date,
+    #: title): what a store keeps about the issue
     pages: int | None = None
     meta: dict = field(default_factory=dict)
 
@@ -188,9 +186,10 @@ def prepare(task: Task, ruleset=None, units=None):
     return runner
 
 
-def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
-    """Read and extract one file. Never raises: a bad file, and any bug of ours met on it,
-    become that file's error (the one place where that happens)."""
+def process(path: str, task: Task, data: bytes | None = None, ruleset=None) -> FileResult:
+    """Read and extract one file (with `ruleset` when given, else the task's rules). Never
+    raises: a bad file, and any bug of ours met on it, become that file's error (the one
+    place where that happens)."""
     name = "<stdin>" if path == STDIN else path
     try:
         if data is None:
@@ -199,12 +198,11 @@ def process(path: str, task: Task, data: bytes | None = None) -> FileResult:
         warnings = list(issue.warnings)
         # every value is a JSON number within numerals.MAX_DIGITS (the scan refuses larger
         # ones), so every record can be written by every exporter: nothing is checked twice
-        records = prepare(task)(issue.text, issue.path, warnings.append)
+        records = prepare(task, ruleset=ruleset)(issue.text, issue.path, warnings.append)
         from .extraction import place   # loaded by prepare already
         meta = {k: issue.meta[k] for k in ("date", "title") if issue.meta.get(k)}
         return FileResult(issue.path, as_dicts(place(records, issue)), warnings, None, len(data),
-                          issue.format, issue.encoding, issue.reason, hashlib.sha256(data).hexdigest(),
-                          len(issue.page_starts) or None, meta)
+                          issue.format, issue.encoding, issue.reason, len(issue.page_starts) or None, meta)
     except GazetteError as exc:
         return FileResult(name, error=str(exc))
     except Exception as exc:  # a bug of ours: this file's error, the batch goes on
@@ -244,17 +242,22 @@ def files_of(paths: Iterable[str | Path], include: Iterable[str] = (), exclude: 
     return items
 
 
-def collect(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None, units=None,
-            on_result=None) -> tuple[list[dict], int]:
-    """Run `task` on every item (in `jobs` worker processes; `default_jobs` when None):
-    (every record, in order; the number of files that failed). `on_result(result)` is
-    called per file as it comes. The rules or units handed in are used here with one job
-    and inherited by forked workers."""
+def results(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None,
+            units=None) -> Iterator[FileResult]:
+    """`run` in `jobs` worker processes (`default_jobs` when None). The rules or units
+    handed in are used here with one job and inherited by forked workers."""
     jobs = default_jobs(len(items)) if jobs is None else jobs
     prepare(task, ruleset=ruleset, units=units)
+    return run(items, task, jobs)
+
+
+def collect(items: list[Item], task: Task, *, jobs: int | None = None, ruleset=None, units=None,
+            on_result=None) -> tuple[list[dict], int]:
+    """Run `task` on every item (see `results`): (every record, in order; the number of
+    files that failed). `on_result(result)` is called per file as it comes."""
     records: list[dict] = []
     failed = 0
-    for res in run(items, task, jobs):
+    for res in results(items, task, jobs=jobs, ruleset=ruleset, units=units):
         failed += bool(res.error)
         records.extend(res.records)
         if on_result:
@@ -277,9 +280,14 @@ def run(items: Iterable[Item], task: Task, jobs: int = 1) -> Iterator[FileResult
     yield from _parallel(work, task, jobs, stdin)
 
 
+def unread(it: Item) -> FileResult:
+    """The result of a name that gave no file to read: its error, or its note as a warning."""
+    return FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+
+
 def _direct(it: Item, task: Task, stdin: bytes | None) -> FileResult:
     if it.error or it.note:
-        return FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+        return unread(it)
     return process(it.path, task, stdin if it.path == STDIN else None)
 
 

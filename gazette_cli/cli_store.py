@@ -8,56 +8,13 @@ from typing import List, Optional
 import typer
 
 from . import batch, export
+from .cli_common import (ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, OutputOpt, PackOpt, RulesOpt,
+                         check_jobs, check_output, emit, err, fail, format_of, load_ruleset, make_task, note, report,
+                         stdout_console)
 from .errors import GazetteError
-from .cli_options import ExcludeOpt, FormatOpt, IncludeOpt, JobsOpt, NoDefaultOpt, OutputOpt, PackOpt, RulesOpt
 from .summary import GROUPS, PERIODS
 
-# cli.py imports this module to register `summary`: the helpers of cli.py are looked up when
-# called (importing them here would be circular, and break `python -m gazette_cli.cli`)
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No closing summary line.")   # summary draws no progress
-
-
-def _cli():
-    from . import cli
-    return cli
-
-
-def _fail(msg, code=1):
-    _cli()._fail(msg, code)
-
-
-def _emit(*a):
-    _cli()._emit(*a)
-
-
-def _format(output, fmt):
-    return _cli()._format(output, fmt)
-
-
-def _check_output(output, inputs=()):
-    _cli()._check_output(output, inputs)
-
-
-def _load_ruleset(rules, no_default, packs=None):
-    return _cli()._load_ruleset(rules, no_default, packs)
-
-
-def _task(*a, **kw):
-    return _cli()._task(*a, **kw)
-
-
-class _Err:
-    def print(self, *a, **kw):
-        _cli().err.print(*a, **kw)
-
-
-err = _Err()
-
-
-def _jobs(jobs):
-    if jobs is not None and jobs < 1:
-        _fail("--jobs must be at least 1", 2)
-    return jobs
 
 
 def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt, output, include, exclude, jobs, quiet):
@@ -65,30 +22,29 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
     if db is None:
         return _run_dask(files, task, ruleset, dask, fmt, output, include, exclude, quiet)
     if fmt or output:
-        _fail("--db writes to the store, not to --format/--output; read it with `gazette summary --db` "
-              "or gazette_cli.read_store()", 2)
+        fail("--db writes to the store, not to --format/--output; read it with `gazette summary --db` "
+             "or gazette_cli.read_store()", 2)
     if wait < 0:
-        _fail("--wait must not be negative", 2)
+        fail("--wait must not be negative", 2)
     from .store import extract_to_store
 
     def shown(res, status):
-        if res is None:
-            return
-        for w in res.warnings:
-            err.print(f"gazette: {w}" if status == "note" else f"gazette: warning: {w}", markup=False)
-        if res.error:
-            err.print(f"gazette: {res.error}", markup=False)
+        if status == "note":             # a name that gave no issue file
+            for w in res.warnings:
+                note(w)
+        elif res is not None:
+            report(res)
 
     try:
         run = None
         if dask is not None:
             from .distributed import runner
             run = runner(ruleset, task, dask)
-        rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=_jobs(jobs),
+        rep = extract_to_store([str(f) for f in files], db, task=task, ruleset=ruleset, jobs=check_jobs(jobs),
                                force=force, wait=wait, include=include or (), exclude=exclude or (), on_result=shown,
                                run=run)
     except GazetteError as exc:   # StoreBusy too
-        _fail(str(exc))
+        fail(str(exc))
     if not quiet:
         from .store import Store
         with Store(db) as s:
@@ -102,31 +58,24 @@ def run_extract(files, task: batch.Task, ruleset, *, db, force, wait, dask, fmt,
 
 
 def _run_dask(files, task, ruleset, scheduler, fmt, output, include, exclude, quiet):
-    from .distributed import extract_results
+    from .distributed import runner
 
-    fmt = _format(output, fmt)
-    items = [it for it in batch.expand([str(f) for f in files], include or (), exclude or ())]
-    _check_output(output, [it.path for it in items])
+    fmt = format_of(output, fmt)
+    items = batch.files_of(files, include or (), exclude or (), note=note)
+    check_output(output, [it.path for it in items])
     records, failed = [], 0
-    try:
-        results = extract_results([it.path for it in items if not it.note and not it.error], ruleset=ruleset,
-                                  task=task, scheduler=scheduler)
+    try:   # a name that gave no file is its error, in its place, as in a plain run
+        results = list(runner(ruleset, task, scheduler)(items))
     except GazetteError as exc:
-        _fail(str(exc))
-    for it in items:
-        if it.note:
-            err.print(f"gazette: {it.note}", markup=False)
-        elif it.error:
-            failed += 1
-            err.print(f"gazette: {it.error}", markup=False)
+        fail(str(exc))
     for res in results:
-        failed += _cli()._report(res)
+        failed += report(res)
         records.extend(res.records)
     cols = export.columns_for(records, export.METRIC_COLUMNS)
     if not quiet:
         err.print(f"gazette: {len(results) - failed} file(s) read on dask ({scheduler}), {len(records)} record(s), "
                   f"{failed} file(s) failed", markup=False)
-    _emit(records, fmt, output, cols, "policy metrics")
+    emit(records, fmt, output, cols, "policy metrics")
     if failed:
         raise typer.Exit(1)
 
@@ -150,26 +99,26 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
             period = b
         elif b in GROUPS:
             if group and group != b:
-                _fail(f"--by {group} and --by {b}: choose one", 2)
+                fail(f"--by {group} and --by {b}: choose one", 2)
             group = b
         else:
-            _fail(f"--by {b!r}: choose from {', '.join(GROUPS + PERIODS)}", 2)
+            fail(f"--by {b!r}: choose from {', '.join(GROUPS + PERIODS)}", 2)
     if period not in PERIODS:
-        _fail(f"--period {period!r}: choose from {', '.join(PERIODS)}", 2)
+        fail(f"--period {period!r}: choose from {', '.join(PERIODS)}", 2)
     paths = [str(p) for p in paths or ()]
     stores = [p for p in paths if is_store_name(p)]
     if db:
         stores.insert(0, db)
     if len(stores) > 1 or (stores and len(paths) > len(stores) - (1 if db else 0)):
-        _fail("give one store, or issue files, not both", 2)
+        fail("give one store, or issue files, not both", 2)
     if not stores and not paths:
-        _fail("give issue files or a store (--db archive.duckdb)", 2)
-    fmt = _format(output, format)
-    _check_output(output, paths)
+        fail("give issue files or a store (--db archive.duckdb)", 2)
+    fmt = format_of(output, format)
+    check_output(output, paths)
     if plot:
-        _check_output(plot, paths)
+        check_output(plot, paths)
         if not plot.lower().endswith((".png", ".svg", ".pdf")):
-            _fail(f"{plot}: --plot writes .png, .svg or .pdf", 2)
+            fail(f"{plot}: --plot writes .png, .svg or .pdf", 2)
     failed = 0
     try:
         if stores:
@@ -177,12 +126,12 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
             df = read_store(stores[0])
         else:
             from .frames import to_frame
-            ruleset = _load_ruleset(rules, no_default_rules, pack)
-            task = _task("extract", rules, no_default_rules, pack, False)
+            ruleset = load_ruleset(rules, no_default_rules, pack)
+            task = make_task("extract", rules, no_default_rules, pack, False)
             records, failed = _records(paths, task, ruleset, include, exclude, jobs)
             df = to_frame(records)
     except GazetteError as exc:   # StoreBusy too
-        _fail(str(exc))
+        fail(str(exc))
     table = summarize(df, period=period, by=group)
     rows = as_records(table)
     cols = list(table.columns.drop("start"))
@@ -190,16 +139,16 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
         err.print("gazette: no records to summarize", markup=False)
     title = f"metrics per {period}" + (f" and {group}" if group else "")
     if fmt == "table" and not output:
-        _cli()._out().print(_table(rows, cols, title))
+        stdout_console().print(_table(rows, cols, title))
     else:
-        _emit(rows, fmt, output, cols, title)
+        emit(rows, fmt, output, cols, title)
     if plot:
         try:
             draw(table, plot, warn=lambda w: err.print(f"gazette: warning: {w}", markup=False))
         except (GazetteError, ValueError) as exc:
-            _fail(str(exc))
+            fail(str(exc))
         except OSError as exc:
-            _fail(f"{plot}: cannot write ({exc.strerror or exc})")
+            fail(f"{plot}: cannot write ({exc.strerror or exc})")
         if not quiet:
             err.print(f"gazette: plot written to {plot}", markup=False)
     if failed:
@@ -207,8 +156,8 @@ def summary(paths: Optional[List[Path]] = typer.Argument(None, help="Issue files
 
 
 def _records(paths, task, ruleset, include, exclude, jobs) -> list[dict]:
-    items = batch.files_of(paths, include or (), exclude or (), note=_cli()._note)
-    records, failed = batch.collect(items, task, jobs=_jobs(jobs), ruleset=ruleset, on_result=_cli()._report)
+    items = batch.files_of(paths, include or (), exclude or (), note=note)
+    records, failed = batch.collect(items, task, jobs=check_jobs(jobs), ruleset=ruleset, on_result=report)
     if failed:
         err.print(f"gazette: {failed} file(s) failed; the summary leaves them out", markup=False)
     return records, failed
@@ -227,11 +176,7 @@ def _table(rows: list[dict], cols: list[str], title: str):
     for c in show:
         table.add_column(c, justify="right" if c in _NUMBERS else "left", no_wrap=True)
     for r in rows:
-        table.add_row(*[_num(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or "")) for c in show])
+        table.add_row(*[export.format_number(r.get(c)) if c in _NUMBERS else export.clean(str(r.get(c) or ""))
+                        for c in show])
     return table
 
-
-def _num(v) -> str:
-    if v is None:
-        return ""
-    return f"{v:,}" if isinstance(v, int) else f"{v:,.6g}" if abs(v) >= 1e15 else f"{v:,}"

@@ -27,17 +27,8 @@ def _need_bag():
     return db
 
 
-def _key(ruleset) -> batch.Task:
-    """A Task that names this rule set by its hash: the worker's runner cache is keyed by
-    Task, so two rule sets never share a runner."""
-    from .store import rules_hash
-    return batch.Task("extract", rules=(f"<ruleset {rules_hash(ruleset)}>",), default_rules=False)
-
-
-def _one(path: str, ruleset, task: batch.Task, reflow: bool) -> batch.FileResult:
-    task = batch.Task(task.command, rules=task.rules, default_rules=False, reflow=reflow)
-    batch.prepare(task, ruleset=ruleset)       # once per worker process and rule set
-    return batch.process(path, task)
+def _one(path: str, ruleset, task: batch.Task) -> batch.FileResult:
+    return batch.process(path, task, ruleset=ruleset)   # batch.prepare keeps a runner per task and rule set
 
 
 def _paths(paths_or_glob) -> list[str]:
@@ -50,19 +41,28 @@ def _paths(paths_or_glob) -> list[str]:
     return [it.path for it in items if not it.note]
 
 
-def results_bag(paths_or_glob, *, rules=None, ruleset=None, task: batch.Task | None = None,
-                npartitions: int | None = None):
-    """A dask.bag of one FileResult per file, in the order of the files."""
+def _bag(paths: list[str], ruleset, task: batch.Task | None, npartitions: int | None):
+    """A dask.bag of one FileResult per file of `paths` (files, already expanded)."""
+    from .frames import task_for
+
     db = _need_bag()
-    if ruleset is None:
-        from .frames import task_for
-        _, ruleset = task_for(rules)
-    reflow = task.reflow if task is not None else True
-    paths = _paths(paths_or_glob)
+    # `gazette extract` with `task`'s reflow setting, named by the files the rules came from
+    task, _ = task_for(ruleset, reflow=task.reflow if task is not None else True)
     if not paths:
         return db.from_sequence([], npartitions=1)
     n = npartitions or min(len(paths), max(1, (os.cpu_count() or 1) * 4))
-    return db.from_sequence(paths, npartitions=n).map(_one, ruleset, _key(ruleset), reflow)
+    return db.from_sequence(paths, npartitions=n).map(_one, ruleset, task)
+
+
+def results_bag(paths_or_glob, *, rules=None, ruleset=None, task: batch.Task | None = None,
+                npartitions: int | None = None):
+    """A dask.bag of one FileResult per file, in the order of the files: what `gazette
+    extract` gives (with the reflow setting of `task`, when given)."""
+    _need_bag()
+    if ruleset is None:
+        from .frames import task_for
+        _, ruleset = task_for(rules)
+    return _bag(_paths(paths_or_glob), ruleset, task, npartitions)
 
 
 def extract_bag(paths_or_glob, *, rules=None, ruleset=None, npartitions: int | None = None):
@@ -118,11 +118,12 @@ def compute(bag, scheduler: str = "processes"):
 
 
 def extract_results(paths: Iterable[str], *, ruleset, task: batch.Task, scheduler: str) -> list[batch.FileResult]:
-    """What the CLI's `extract --dask` runs: one FileResult per file, in order."""
+    """What the CLI's `extract --dask` runs: one FileResult per file, in order. `paths` are
+    files the batch layer has expanded already (batch.expand)."""
     paths = list(paths)
     if not paths:
         return []
-    return compute(results_bag(paths, ruleset=ruleset, task=task), scheduler)
+    return compute(_bag(paths, ruleset, task, None), scheduler)
 
 
 def runner(ruleset, task: batch.Task, scheduler: str):
@@ -133,7 +134,7 @@ def runner(ruleset, task: batch.Task, scheduler: str):
         done = iter(extract_results(paths, ruleset=ruleset, task=task, scheduler=scheduler))
         for it in items:
             if it.error or it.note:
-                yield batch.FileResult(it.path, error=it.error, warnings=[it.note] if it.note else [])
+                yield batch.unread(it)
             else:
                 yield next(done)
     return run

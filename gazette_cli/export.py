@@ -21,13 +21,13 @@ import re
 
 from .errors import GazetteError
 from .output import write_bytes
+from .records import MetricRecord, QuantityRecord, base_columns
 
 TEXT_FORMATS = ("table", "csv", "tsv", "json", "jsonl", "markdown")
 BINARY_FORMATS = ("parquet", "xlsx")
 FORMATS = TEXT_FORMATS + BINARY_FORMATS
-METRIC_COLUMNS = ["file", "line", "column", "metric", "value", "unit", "qualifier", "min", "max",
-                  "text", "context", "rule", "written_value", "written_unit"]
-QUANTITY_COLUMNS = ["file", "line", "column", "value", "unit", "qualifier", "min", "max", "text", "context"]
+METRIC_COLUMNS = base_columns(MetricRecord)
+QUANTITY_COLUMNS = base_columns(QuantityRecord)
 _SUFFIX_FORMAT = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
                   ".md": "markdown", ".parquet": "parquet", ".xlsx": "xlsx"}
 SUFFIXES = tuple(_SUFFIX_FORMAT) + tuple(f"{s}.gz" for s in _SUFFIX_FORMAT if s not in (".parquet", ".xlsx"))
@@ -64,7 +64,8 @@ def format_for(output: str | None, fmt: str | None) -> str:
 
 
 def columns_for(records: list[dict], base: list[str]) -> list[str]:
-    """The base columns, always, in order (a stable schema), then any extra keys."""
+    """The base columns, always, in order (a stable schema), then any extra keys; a PDF's
+    `page`, when a record has one, right after `file`."""
     extra = [k for r in records for k in r if k not in base]
     cols = list(base)
     seen = set(cols)
@@ -72,6 +73,9 @@ def columns_for(records: list[dict], base: list[str]) -> list[str]:
         if k not in seen:
             cols.append(k)
             seen.add(k)
+    if "page" in seen and "file" in cols and any("page" in r for r in records):
+        cols.remove("page")
+        cols.insert(cols.index("file") + 1, "page")
     return cols
 
 
@@ -276,11 +280,13 @@ def rich_table(records: list[dict], columns: list[str], title: str | None = None
         table.add_column(c, justify="right" if c in ("line", "column", "value", "min", "max") else "left",
                          overflow="fold", no_wrap=c not in ("text", "also_matched"))
     for r in records:
-        table.add_row(*[_fmt_value(r.get(c)) if c in ("value", "min", "max") else _cell(r.get(c)) for c in show])
+        table.add_row(*[format_number(r.get(c)) if c in ("value", "min", "max") else _cell(r.get(c)) for c in show])
     return table
 
 
-def _fmt_value(v) -> str:
+def format_number(v) -> str:
+    """A number as a terminal table shows it: thousands separators, exact integers, a float
+    of 10^15 or more in six significant digits."""
     if v is None:
         return ""
     if isinstance(v, int):

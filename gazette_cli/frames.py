@@ -18,11 +18,10 @@ from typing import Iterable
 from . import batch
 from .errors import GazetteError
 from .export import as_float
+from .records import NUMBERS, TABLE_COLUMNS
 from .store import Store, exact_text
 
-COLUMNS = ["file", "page", "line", "column", "metric", "value", "value_text", "unit", "qualifier", "min", "max",
-           "text", "context", "rule", "written_value", "written_unit", "issue_date", "source"]
-_FLOATS = ("value", "min", "max", "written_value")
+COLUMNS = list(TABLE_COLUMNS)
 _INTS = ("page", "line", "column")
 _CATEGORIES = ("metric", "unit", "qualifier")
 
@@ -34,7 +33,7 @@ def typed(df):
     for c in COLUMNS:
         if c not in df.columns:
             df[c] = None
-    for c in _FLOATS:
+    for c in NUMBERS:
         df[c] = pd.to_numeric(df[c].map(as_float) if df[c].dtype == object else df[c], errors="coerce").astype("float64")
     for c in _INTS:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")

@@ -119,21 +119,23 @@ def _replace_atomically(path: str, parent: str, data: bytes, st: os.stat_result 
             os.close(fd)
         os.replace(tmp, path)
     except BaseException:  # ENOSPC, an interrupt in a library run …: leave nothing behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove(tmp)
         raise
     finally:
         _pending.discard(tmp)
 
 
+def _remove(tmp: bytes) -> None:
+    """Remove a temporary file, if it is still there."""
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
 def _on_signal(signum, _frame):
     for tmp in list(_pending):
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove(tmp)
     try:
         what = "interrupted" if signum == signal.SIGINT else f"stopped by signal {signum}"
         os.write(2, f"gazette: {what}\n".encode())

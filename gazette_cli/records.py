@@ -10,12 +10,37 @@ order are the columns of the output.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 Number = int | float | None
+
+#: where the file places a record, when it does (a PDF's page, the issue's date and source):
+#: a record's mapping has these keys only when they are set
+PLACE = ("page", "issue_date", "source")
+#: the fields that hold a record's numbers
+NUMBERS = ("value", "min", "max", "written_value")
+
+
+def _mapping(record, columns: tuple[str, ...]) -> dict:
+    """`columns` of `record` in order, less the placement a file did not give and, for a
+    value not converted, the written value and unit."""
+    out = {}
+    for c in columns:
+        v = getattr(record, c)
+        if v is None and (c in PLACE or c == "written_unit"):
+            continue
+        if c == "written_value" and record.written_unit is None:
+            continue
+        out[c] = v
+    return out
 
 
 @dataclass(slots=True)
 class QuantityRecord:
+    #: the keys of `as_dict`, in order: the columns of the output
+    COLUMNS: ClassVar[tuple[str, ...]] = ("file", "page", "line", "column", "value", "unit", "qualifier", "min", "max",
+                                          "text", "context", "issue_date", "source")
+
     file: str
     line: int               # in the file; within the page when `page` is set (PDF)
     column: int
@@ -30,26 +55,8 @@ class QuantityRecord:
     issue_date: str | None = None
     source: str | None = None
 
-    def _head(self) -> dict:
-        out = {"file": self.file}
-        if self.page is not None:
-            out["page"] = self.page
-        out["line"], out["column"] = self.line, self.column
-        return out
-
-    def _body(self) -> dict:
-        return {"value": self.value, "unit": self.unit, "qualifier": self.qualifier, "min": self.min,
-                "max": self.max, "text": self.text, "context": self.context}
-
-    def _tail(self, out: dict) -> dict:
-        if self.issue_date is not None:
-            out["issue_date"] = self.issue_date
-        if self.source is not None:
-            out["source"] = self.source
-        return out
-
     def as_dict(self) -> dict:
-        return self._tail(self._head() | self._body())
+        return _mapping(self, self.COLUMNS)
 
     def placed(self, *, page: int | None = None, line: int | None = None, issue_date: str | None = None,
                source: str | None = None):
@@ -61,34 +68,38 @@ class QuantityRecord:
 
 @dataclass(slots=True)
 class MetricRecord(QuantityRecord):
+    COLUMNS: ClassVar[tuple[str, ...]] = ("file", "page", "line", "column", "metric", "value", "unit", "qualifier", "min",
+                                          "max", "text", "context", "rule", "written_value", "written_unit",
+                                          "issue_date", "source")
+
     metric: str = ""
     rule: str = ""
     written_value: Number = None    # when the value was converted to the metric's unit: as written
     written_unit: str | None = None
 
-    def as_dict(self) -> dict:
-        out = self._head()
-        out["metric"] = self.metric
-        out |= self._body()
-        out["rule"] = self.rule
-        if self.written_unit is not None:
-            out["written_value"], out["written_unit"] = self.written_value, self.written_unit
-        return self._tail(out)
-
 
 @dataclass(slots=True)
 class Explained(QuantityRecord):
+    COLUMNS: ClassVar[tuple[str, ...]] = ("file", "page", "line", "column", "value", "unit", "qualifier", "min", "max",
+                                          "text", "context", "metric", "rule", "reason", "also_matched", "why_not",
+                                          "issue_date", "source")
+
     metric: str | None = None
     rule: str | None = None
     reason: str | None = None           # how the rule claimed it: near 造林 (1), scope …, column …
     also_matched: list[str] = field(default_factory=list)
     why_not: list[str] = field(default_factory=list)   # unclaimed: one line per rule in its unit
 
-    def as_dict(self) -> dict:
-        out = self._head() | self._body()
-        out |= {"metric": self.metric, "rule": self.rule, "reason": self.reason,
-                "also_matched": self.also_matched, "why_not": self.why_not}
-        return self._tail(out)
+
+def base_columns(kind: type[QuantityRecord]) -> list[str]:
+    """The columns every output of records of `kind` has, placed or not, in order (the
+    placement a file gives is added where it is: export.columns_for)."""
+    return [c for c in kind.COLUMNS if c not in PLACE]
+
+
+#: a table of metric records (a data frame, the store): every field, placement too, with
+#: `value_text`, the exact text of the value, beside the value
+TABLE_COLUMNS = tuple(c for f in MetricRecord.COLUMNS for c in ((f, "value_text") if f == "value" else (f,)))
 
 
 def as_dicts(records) -> list[dict]:

@@ -36,6 +36,7 @@ from . import batch
 from .errors import GazetteError
 from .export import as_float
 from .inputs import STDIN
+from .records import NUMBERS, TABLE_COLUMNS
 
 try:
     import fcntl
@@ -52,16 +53,13 @@ ISSUE_COLUMNS = [("hash", "TEXT", "VARCHAR"), ("path", "TEXT", "VARCHAR"), ("iss
                  ("pages", "INTEGER", "INTEGER"), ("bytes", "INTEGER", "BIGINT"), ("records", "INTEGER", "INTEGER"),
                  ("gazette_version", "TEXT", "VARCHAR"), ("rules_hash", "TEXT", "VARCHAR"),
                  ("extracted_at", "TEXT", "TIMESTAMP")]
-RECORD_COLUMNS = [("issue", "TEXT", "VARCHAR"), ("seq", "INTEGER", "INTEGER"), ("file", "TEXT", "VARCHAR"),
-                  ("page", "INTEGER", "INTEGER"), ("line", "INTEGER", "INTEGER"), ("column", "INTEGER", "INTEGER"),
-                  ("metric", "TEXT", "VARCHAR"), ("value", "REAL", "DOUBLE"), ("value_text", "TEXT", "VARCHAR"),
-                  ("unit", "TEXT", "VARCHAR"), ("qualifier", "TEXT", "VARCHAR"), ("min", "REAL", "DOUBLE"),
-                  ("max", "REAL", "DOUBLE"), ("text", "TEXT", "VARCHAR"), ("context", "TEXT", "VARCHAR"),
-                  ("rule", "TEXT", "VARCHAR"), ("written_value", "REAL", "DOUBLE"),
-                  ("written_unit", "TEXT", "VARCHAR"), ("issue_date", "TEXT", "DATE"), ("source", "TEXT", "VARCHAR"),
-                  ("extra", "TEXT", "VARCHAR")]
-_FLOATS = {"value", "min", "max", "written_value"}
-_KNOWN = {c for c, _, _ in RECORD_COLUMNS} - {"issue", "seq", "value_text", "extra"}
+# the record fields (records.TABLE_COLUMNS) after the issue's hash and the record's place
+# in it, then `extra`: every column TEXT/VARCHAR but these
+_TYPES = {"seq": ("INTEGER", "INTEGER"), "page": ("INTEGER", "INTEGER"), "line": ("INTEGER", "INTEGER"),
+          "column": ("INTEGER", "INTEGER"), "issue_date": ("TEXT", "DATE"),
+          **{c: ("REAL", "DOUBLE") for c in NUMBERS}}
+RECORD_COLUMNS = [(c, *_TYPES.get(c, ("TEXT", "VARCHAR"))) for c in ("issue", "seq", *TABLE_COLUMNS, "extra")]
+_KNOWN = set(TABLE_COLUMNS) - {"value_text"}   # the fields a record column holds; any other goes into `extra`
 
 
 class StoreBusy(GazetteError):
@@ -315,7 +313,7 @@ def _record_row(issue: str, seq: int, rec: dict) -> tuple:
         elif c == "extra":
             extra = {k: v for k, v in rec.items() if k not in _KNOWN}
             row.append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
-        elif c in _FLOATS:
+        elif c in NUMBERS:
             row.append(as_float(rec.get(c)))
         else:
             row.append(rec.get(c))
@@ -341,7 +339,7 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                      run: Callable[[list[batch.Item]], Iterable[batch.FileResult]] | None = None) -> Report:
     """Extract every file `paths` name into the store at `db` (created when missing).
     `on_result(result, status)` is called per file: status 'extracted', 'unchanged',
-    'duplicate' (result None) or 'failed'. `run(items)` replaces the batch layer's run
+    'duplicate' (result None), 'failed', or 'note' (a name that gave no issue file). `run(items)` replaces the batch layer's run
     (gazette_cli.distributed passes Dask's). Raises StoreBusy, StoreError."""
     if ruleset is None:
         from .rules import load_rules
@@ -353,16 +351,16 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
     with Store(db, write=True, wait=wait) as store:
         known = store.known()
         paths = {p for p, _ in known.values()}
-        todo: list[batch.Item] = []
+        todo: list[tuple[batch.Item, str | None]] = []     # each with the hash of its bytes
         for it in items:
             if it.path == STDIN:
                 raise GazetteError("-: standard input cannot go into a store (it has no path to keep); "
                                    "save it to a file first")
             if it.note or it.error:
-                todo.append(it)                      # the batch layer reports it
+                todo.append((it, None))              # the batch layer reports it
                 continue
-            digest = None if force else file_digest(it.path)
-            stored = known.get(digest) if digest else None
+            digest = file_digest(it.path)            # the file's one hash: it decides, and keys the issue
+            stored = known.get(digest) if digest and not force else None
             if stored and stored[0] != os.path.abspath(it.path) and not os.path.exists(stored[0]):
                 stored = None                        # moved: stored again under its new path
             if stored and stored[1] == rhash:
@@ -374,24 +372,20 @@ def extract_to_store(paths: Iterable[str | os.PathLike], db: str | os.PathLike, 
                 if on_result:
                     on_result(None, "unchanged" if same else "duplicate")
                 continue
-            todo.append(it)
-        if run is None:
-            jobs = batch.default_jobs(len(todo)) if jobs is None else jobs
-            batch.prepare(task, ruleset=ruleset)   # used here with one job, inherited by forked workers
-            results = batch.run(todo, task, jobs)
-        else:
-            results = run(todo)
-        for res in results:
-            if res.error or (not res.digest and res.warnings):
+            todo.append((it, digest))
+        items = [it for it, _ in todo]
+        results = batch.results(items, task, jobs=jobs, ruleset=ruleset) if run is None else run(items)
+        for (it, digest), res in zip(todo, results):
+            if res.error or it.note:
                 if res.error:
                     report.failed += 1
                     report.errors.append(res.error)
                 if on_result:
                     on_result(res, "failed" if res.error else "note")
                 continue
-            issue = {"hash": res.digest, "path": os.path.abspath(res.path), "issue_date": res.meta.get("date"),
-                     "source": res.meta.get("title"), "format": res.format, "encoding": res.encoding,
-                     "pages": res.pages, "bytes": res.size, "records": len(res.records),
+            issue = {"hash": digest or file_digest(it.path), "path": os.path.abspath(res.path),
+                     "issue_date": res.meta.get("date"), "source": res.meta.get("title"), "format": res.format,
+                     "encoding": res.encoding, "pages": res.pages, "bytes": res.size, "records": len(res.records),
                      "gazette_version": version, "rules_hash": rhash,
                      "extracted_at": datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")}
             new = issue["hash"] not in known and issue["path"] not in paths

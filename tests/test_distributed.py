@@ -81,3 +81,40 @@ def test_dask_into_a_store_equals_the_plain_store(archive, tmp_path):
     assert gz.read_store(tmp_path / "d.sqlite").equals(gz.read_store(tmp_path / "p.sqlite"))
     again = gazette("extract", archive, "--db", tmp_path / "d.sqlite", "--dask", "processes")
     assert "0 issue(s) extracted, 50 unchanged" in again.stderr, again.stderr
+
+
+def test_two_rule_sets_in_one_process_keep_their_own_rules(tmp_path):
+    """Computed here (threads), a bag of other rules does not change what the default rules give."""
+    import gazette_cli as gz
+    from gazette_cli.distributed import results_bag
+    from gazette_cli.frames import extract_records
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("rules:\n  - id: loan_amount.mine\n    metric: loan_amount\n    keywords: [惠农贷款]\n"
+                    "    before: 8\n    after: 2\n    priority: 10\n", "utf-8")
+    issue = tmp_path / "x.txt"
+    issue.write_text("县农商行发放惠农贷款500万元。\n", "utf-8")
+    default = [r["rule"] for r in extract_records([issue], jobs=1)]
+    assert default and default != ["loan_amount.mine"]
+    mine_rs = gz.load_rules([mine])
+    for _ in range(2):
+        (a,) = results_bag([issue], ruleset=mine_rs).compute(scheduler="threads")
+        (b,) = results_bag([issue]).compute(scheduler="threads")
+        assert [r["rule"] for r in a.records] == ["loan_amount.mine"]
+        assert [r["rule"] for r in b.records] == default
+        assert [r["rule"] for r in extract_records([issue], jobs=1)] == default
+
+
+def test_cli_dask_gives_a_pdf_and_a_bad_name_as_the_plain_run_does(tmp_path):
+    """The page column right after file, and a pattern that matched nothing counted as a
+    failed name, not subtracted from the files read."""
+    pytest.importorskip("pypdfium2")
+    from .store_helpers import ROOT
+    pdf = ROOT / "samples" / "000_325790cf70597617.pdf"
+    args = ("extract", pdf, tmp_path / "nomatch*.txt", "-f", "csv")
+    plain, dask = gazette(*args, "-j", "1"), gazette(*args, "--dask", "sync")
+    assert plain.returncode == dask.returncode == 1
+    assert dask.stdout == plain.stdout
+    assert dask.stdout.splitlines()[0].startswith("file,page,line,column,metric,value,")
+    assert len(dask.stdout.splitlines()) == 11
+    assert "1 file(s) read on dask (sync), 10 record(s), 1 file(s) failed" in dask.stderr
+    assert "no file matches this pattern" in dask.stderr

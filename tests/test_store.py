@@ -240,3 +240,22 @@ def test_a_negative_wait_is_a_usage_error(tmp_path, force):
     r = gazette("extract", tmp_path / "issues", "--db", tmp_path / "s.sqlite", "--wait", "-1", *force)
     assert r.returncode == 2 and "--wait must not be negative" in r.stderr
     assert not (tmp_path / "s.sqlite").exists()
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_each_file_is_hashed_once_and_that_hash_keys_its_issue(tmp_path, monkeypatch, force):
+    import hashlib
+    from gazette_cli import store as store_module
+    files = make_archive(tmp_path / "issues", 3, small=True)
+    db = tmp_path / "a.sqlite"
+    extract_to_store([tmp_path / "issues"], db, task=batch.Task(), jobs=1)
+    hashed, digest = [], store_module.file_digest
+    monkeypatch.setattr(store_module, "file_digest", lambda p: hashed.append(p) or digest(p))
+    files[0].write_text("县农商行发放惠农贷款800万元。\n", "utf-8")
+    rep = extract_to_store([tmp_path / "issues"], db, task=batch.Task(), jobs=1, force=force)
+    assert sorted(hashed) == sorted(str(f) for f in files)
+    assert (rep.extracted, rep.unchanged) == ((3, 0) if force else (1, 2))
+    with Store(db) as s:
+        issues = s.frame("issues")
+    assert {p: h for p, h in zip(issues["path"], issues["hash"])} == \
+        {str(f.resolve()): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}

@@ -15,7 +15,7 @@ import re
 
 from ..errors import InputError
 from .base import Issue, need
-from .text import _count_bad, _plausible_chinese, decode_why
+from .text import _decoded, _plausible_chinese, decode_why
 
 _HTML_START = (b"<!doctype html", b"<html", b"<head", b"<meta", b"<body")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
@@ -48,8 +48,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str, list[str], str]:
         except LookupError:
             enc = None
         if enc:
-            bad, _ = _count_bad(data, enc)
-            text = data.decode(enc, errors="replace")
+            text, bad, _ = _decoded(data, enc)
             if bad == 0 and _plausible_chinese(text):
                 return text, enc, [], f"meta charset {declared}"
         text, got, warnings, why = decode_why(data, name)

@@ -27,22 +27,24 @@ def _record_bad(exc: UnicodeDecodeError):
 
 
 # one error handler for the process (registrations cannot be undone): it notes each bad
-# span in a per-thread list that _count_bad sets up
+# span in a per-thread list that _decoded sets up, and replaces it as errors="replace" does
 codecs.register_error("gazette-count", _record_bad)
 
 
-def _count_bad(data: bytes, encoding: str) -> tuple[int, int]:
-    """(number of undecodable bytes, offset of the first) under `encoding`."""
+def _decoded(data: bytes, encoding: str) -> tuple[str, int, int]:
+    """`data` decoded once under `encoding`: (the text, each undecodable span replaced by
+    U+FFFD as errors="replace" does; the number of undecodable bytes; the offset of the
+    first, or -1)."""
     _BAD.spans = []
-    data.decode(encoding, errors="gazette-count")
+    text = data.decode(encoding, errors="gazette-count")
     spans, _BAD.spans = _BAD.spans, []
-    return sum(e - s for s, e in spans), spans[0][0] if spans else -1
+    return text, sum(e - s for s, e in spans), spans[0][0] if spans else -1
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """'utf-16-le' or '-be' when the bytes look like UTF-16 without a BOM: text with ASCII
-    in it (spaces, digits, line ends) has its NUL bytes on one side of each pair, and CJK
-    text decodes to common characters."""
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """(text, 'utf-16-le' or '-be') when the bytes look like UTF-16 without a BOM: text
+    with ASCII in it (spaces, digits, line ends) has its NUL bytes on one side of each
+    pair, and CJK text decodes to common characters."""
     sample = data[:65536] if len(data) % 2 == 0 else data[:65536] + b"\x00"
     sample = sample[:len(sample) // 2 * 2]
     if len(sample) < 4:
@@ -57,7 +59,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
         if "\x00" in text:
             continue
         if _plausible_chinese(text) and _mostly_printable(text):
-            return enc
+            return text, enc
     return None
 
 
@@ -87,29 +89,32 @@ def decode_why(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str],
         except UnicodeDecodeError:
             raise InputError(f"{name}: not valid UTF-16 text") from None
     if b"\x00" in data[:65536]:
-        enc = _utf16_without_bom(data)
-        if enc:
-            return data.decode(enc), enc, [], "NUL bytes in a UTF-16 pattern, no byte order mark"
+        found = _utf16_without_bom(data)
+        if found:
+            return *found, [], "NUL bytes in a UTF-16 pattern, no byte order mark"
         raise InputError(f"{name}: binary file (contains NUL bytes), not issue text")
     try:
         return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8", [], "valid UTF-8"
     except UnicodeDecodeError:
         pass
-    bad8, first8 = _count_bad(data, "utf-8")
+    # each candidate is decoded once: the text, its undecodable bytes and the first of them
     if bom:
-        return (*_with_warning(data, "utf-8", bad8, first8, name), "UTF-8 byte order mark")
+        return (*_with_warning(*_decoded(data, "utf-8"), data, "utf-8", name), "UTF-8 byte order mark")
+    gb = _decoded(data, "gb18030")
+    textgb, badgb, _ = gb
+    gb_ok = _plausible_chinese(textgb)
+    if gb_ok and badgb == 0:
+        return textgb, "gb18030", [], "valid GB18030, common characters"
     # GB18030 and UTF-8 both nearly fit: the one with fewer undecodable bytes wins (UTF-8
     # with a few stray bytes decodes as GB18030 garbage, which _plausible_chinese refuses;
     # mostly-ASCII GBK text has few bytes above 127, so it would pass for UTF-8)
-    badgb, firstgb = _count_bad(data, "gb18030")
-    gb_ok = _plausible_chinese(data.decode("gb18030", errors="replace"))
-    if gb_ok and badgb == 0:
-        return data.decode("gb18030"), "gb18030", [], "valid GB18030, common characters"
+    utf8 = _decoded(data, "utf-8")
+    bad8 = utf8[1]
     if bad8 <= MAX_BAD_SHARE * len(data) and not (gb_ok and badgb < bad8):
-        return (*_with_warning(data, "utf-8", bad8, first8, name),
+        return (*_with_warning(*utf8, data, "utf-8", name),
                 f"UTF-8 with {bad8} undecodable byte(s), fewer than any other encoding")
     if gb_ok and badgb <= MAX_BAD_SHARE * len(data):
-        return (*_with_warning(data, "gb18030", badgb, firstgb, name),
+        return (*_with_warning(*gb, data, "gb18030", name),
                 f"GB18030 with {badgb} undecodable byte(s), fewer than UTF-8's {bad8}")
     guess = _guess_other(data)
     if guess:
@@ -123,21 +128,15 @@ def decode_why(data: bytes, name: str = "<bytes>") -> tuple[str, str, list[str],
 def _plausible_chinese(text: str, sample: int = 20000) -> bool:
     """Does decoded text read like Chinese? Real text uses common characters (nearly all in
     GB2312); random bytes decode to mostly rare ones."""
-    chars = [c for c in text[:sample] if ord(c) > 127 and c != "\ufffd"]
+    chars = "".join(c for c in text[:sample] if ord(c) > 127 and c != "\ufffd")
     if len(chars) < 20:
         return True
-    common = 0
-    for c in chars:
-        try:
-            c.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    return common >= 0.8 * len(chars)
+    # one encode of them all: each character GB2312 lacks becomes one "?" (no GB2312 byte is "?")
+    rare = chars.encode("gb2312", errors="replace").count(b"?")
+    return len(chars) - rare >= 0.8 * len(chars)
 
 
-def _with_warning(data: bytes, enc: str, bad: int, first: int, name: str):
-    text = data.decode(enc, errors="replace")
+def _with_warning(text: str, bad: int, first: int, data: bytes, enc: str, name: str):
     line = data.count(b"\n", 0, first) + 1
     return text, enc, [f"{name}: {bad} invalid byte(s) in {enc} text replaced by U+FFFD (first on line {line})"]
 
