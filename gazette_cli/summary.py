@@ -150,7 +150,8 @@ def cjk_font() -> str | None:
         if f is not None and _covers(f.fname, _PROBE):
             return f.name
     for f in fonts:
-        if _covers(f.fname, _PROBE):
+        # Last Resort (bundled with matplotlib ≥ 3.11) maps every character to a placeholder box
+        if not f.name.startswith("Last Resort") and _covers(f.fname, _PROBE):
             return f.name
     return None
 

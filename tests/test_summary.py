@@ -173,3 +173,18 @@ def test_the_terminal_table_shows_only_the_qualifier_columns_in_use(tmp_path):
     out = gazette("summary", tmp_path / "2025-03-01.txt").stdout
     assert "5,000,000" in out and "loan_amount" in out
     assert "approx" not in out and "ranges" not in out and "sum_low" not in out
+
+
+def test_the_last_resort_font_is_no_chinese_font(monkeypatch):
+    """matplotlib 3.11 bundles Last Resort, whose placeholder boxes cover every character:
+    it must not be taken for a font with Chinese glyphs."""
+    from types import SimpleNamespace
+
+    from matplotlib import font_manager as fm
+
+    from gazette_cli import summary
+    monkeypatch.setattr(fm.fontManager, "ttflist", [SimpleNamespace(name="Last Resort High-Efficiency", fname="x.ttf")])
+    monkeypatch.setattr(summary, "_covers", lambda path, probe: True)
+    assert summary.cjk_font() is None
+    monkeypatch.setattr(fm.fontManager, "ttflist", [SimpleNamespace(name="Noto Sans CJK SC", fname="y.otf")])
+    assert summary.cjk_font() == "Noto Sans CJK SC"
