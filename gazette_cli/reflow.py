@@ -418,8 +418,9 @@ def reflow(text: str) -> Flow:
                             para[4] = max(para[4], _width(stripped[k]))
                     para[3] = i
                     join = width >= FULL_SHARE * para[4]
-                join = join or _cut_figure(s, nxt) or (
-                    nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
+                join = (join or _cut_figure(s, nxt) or (
+                    nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)) \
+                    and not (nxt[0].isdigit() and _ends_in_field(s))   # a byline, full or not
             else:  # …or, after a paragraph's first line, if the text plainly goes on
                 join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
         if join:

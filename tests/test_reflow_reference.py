@@ -68,8 +68,9 @@ def reference(text):
         elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
             join = True
         elif para_max > 0:
-            join = width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
-                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)
+            join = (width >= FULL_SHARE * para_max or _cut_figure(s, nxt) or (
+                nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)) \
+                and not (nxt[0].isdigit() and _ends_in_field(s))
         else:
             join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
         if not join:
