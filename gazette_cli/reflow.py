@@ -95,9 +95,14 @@ _PUNCT = frozenset("，,。；;：:、！？!?…”’」』）)】《》〈〉
 
 
 def _cut_figure(s: str, nxt: str) -> bool:
-    """Is a figure cut at this break: the line ends in an Arabic digit and the next goes on
-    with a word, not with punctuation or a new number (120 / 亩, 318.9 / 亿元)?"""
-    return s[-1] in "0123456789０１２３４５６７８９" and not nxt[0].isdigit() and nxt[0] not in _PUNCT
+    """Is a figure cut at this break: the line ends in an Arabic digit, or in one with 万/亿
+    after it, and the next goes on with a word, not with punctuation or a new number (120 /
+    亩, 318.9 / 亿元, 3.6万 / 亩, 1000万 / 元信用贷款)?"""
+    end = s.rstrip("万亿萬億千百")
+    return len(s) - len(end) <= 2 and end[-1:] in _ARABIC and not nxt[0].isdigit() and nxt[0] not in _PUNCT
+
+
+_ARABIC = frozenset("0123456789０１２３４５６７８９")
 
 
 #: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap

@@ -28,6 +28,9 @@ CASES = [
     ("预算支出为１６，０５５，２\n\n０６，０００元，占", "预算支出为１６，０５５，２０６，０００元，占"),
     ("总产值达到一百亿九十一元\n\n，较上年增加", "总产值达到一百亿九十一元，较上年增加"),
     ("共计一千一\n\n百多公里", "共计一千一百多公里"),
+    # a figure with 万/亿 cut from its unit by a column break, after a paragraph's first line
+    ("全年\n完成人工造林3.6万\n\n亩、封山育林", "全年\n完成人工造林3.6万亩、封山育林"),   # 全年: a headline-short first line
+    ("按照政策，人才最高可获1000万\n\n元信用贷款", "按照政策，人才最高可获1000万元信用贷款"),
     # a web page's byline (a time, a count after a colon) before a paragraph that opens
     # with a date: two paragraphs, not one number
     ("来源：松江日报  2025-03-14 08:10\n\n3月13日，全市完成造林", "来源：松江日报  2025-03-14 08:10\n\n3月13日，全市完成造林"),
