@@ -88,6 +88,10 @@ def test_a_qualifier_added_to_the_units_file_works_without_code(my_units):
     ("8,400多万元", (84000000, "元", "over", 84000000, None)),
     ("用了5个多月时间", (5, "个月", "over", 5, None)),
     ("3个多小时", (3, "小时", "over", 3, None)),
+    ("设立固定样地32块", (32, "块", None, None, None)),       # 块 counts; 元 only as 块钱
+    ("每斤卖5块钱", (5, "元", None, None, None)),
+    ("火灾受害率控制在0.5‰", (0.5, "‰", None, None, None)),   # per mille as written
+    ("利率上限为LPR+50BP", (50, "BP", None, None, None)),
 ])
 def test_quantity(text, want):
     assert _rows(text) == [want]
@@ -96,6 +100,8 @@ def test_quantity(text, want):
 @pytest.mark.parametrize("text", [
     "十四五规划", "一国两制", "两岸关系", "第十三届全国人大一次会议", "1994/1995年度", "十三五时期",
     "七上八下", "万一发生", "第一个五年计划", "第14个五年规划", "一两年内", "三五成群", "陆续出台", "收拾残局", "队伍建设", "5G网络", "COVID-19",
+    # a point in the past, ranks, a body of government, a word, a place
+    "覆盖率由十年前的", "热点诉求前五位依次为", "排名后两位的是", "市四套班子领导", "开展二次回访", "九峰县",
 ])
 def test_not_a_quantity(text):
     assert _rows(text) == []
