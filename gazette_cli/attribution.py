@@ -295,6 +295,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         _topics(doc, qs, claims)
     if contextual:
         _in_context(doc, qs, claims)
+    if ruleset.vetoing:
+        _vetoes(doc, qs, claims)
     for c in claims:
         if len(c) > 1:
             c.sort(key=Claim.key)
@@ -322,6 +324,45 @@ def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
         sections = doc.sections
         found[:] = [c for c in found if not c.rule.context_words or sections.mentions(
             c.rule.context_re, c.rule.context_within, c.rule.context_min, qs[k].start)]
+
+
+def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """Drop the claims of a rule one of whose ``unless`` patterns matches the figure's
+    sentence with ``{Q}`` on the figure (每亩补植30至50株: a planting density, not a number of
+    seedlings). Only the claimed figures of such rules are looked at."""
+    text, ruleset = doc.text, doc.ruleset
+    vetoed: dict[tuple, set] = {}        # (rule id, sentence start) → the vetoed indices
+    starts = None
+    for k, found in enumerate(claims):
+        if not found or not any(c.rule.unless for c in found):
+            continue
+        q = qs[k]
+        lo, hi = doc.sentences.bounds(q.text_start, q.end)
+        keep = []
+        for c in found:
+            rule = c.rule
+            if rule.unless:
+                key = (rule.id, lo)
+                out = vetoed.get(key)
+                if out is None:
+                    if starts is None:
+                        starts = [x.text_start for x in qs]
+                    group = range(bisect_left(starts, lo), bisect_left(starts, hi))
+                    fits = [i for i in group if ruleset.unit_fits(rule, qs[i].unit)]
+                    sentence, where = _mask(text, lo, hi, qs, fits)
+                    out = vetoed[key] = set()
+                    for pattern in rule.unless:
+                        try:
+                            for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                                i = where.get(m.start("Q"))
+                                if i is not None:
+                                    out.add(i)
+                        except TimeoutError:
+                            continue
+                if k in out:
+                    continue
+            keep.append(c)
+        found[:] = keep
 
 
 def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -> None:

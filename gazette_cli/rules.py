@@ -31,7 +31,7 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+               "not_before", "unless", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
@@ -75,6 +75,8 @@ class Rule:
     exclude: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    unless: list = field(default_factory=list)          # compiled: patterns that veto a claim
+    unless_lines: list = field(default_factory=list)
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
     scope_before: int = 0                # …and back before it (a list that ends at the keyword)
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
@@ -170,6 +172,7 @@ class RuleSet:
         self.topical = [r for r in rules if r.topic_words]
         self.columned = [r for r in rules if r.columns]
         self.contextual = any(r.context_words for r in rules)
+        self.vetoing = any(r.unless for r in rules)
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
@@ -340,8 +343,9 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
     return metrics, rules
 
 
-def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems) -> object | None:
-    where = f"pattern {index}"
+def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems,
+                     kind: str = "pattern") -> object | None:
+    where = f"{kind} {index}"
     if not isinstance(src, str) or not src:
         problems.append(Problem(file, line, f"{where} must be a non-empty text, got {src!r}", rule_id))
         return None
@@ -453,6 +457,16 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
         lines.append(at)
         compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
+    unless, unless_lines = [], []
+    sources = entry.get("unless", [])
+    sources = [sources] if isinstance(sources, str) else (sources or [])
+    if not isinstance(sources, list):
+        problems.append(Problem(file, entry.line_of("unless"), "unless must be a list of regexes", label))
+        sources = []
+    for i, src in enumerate(sources, 1):
+        at = _line_of_item(sources, i - 1, entry.line_of("unless"))
+        unless_lines.append(at)
+        unless.append(_compile_pattern(src, label, keywords, file, at, i, problems, "unless pattern"))
     scope = _parse_scope(entry, file, label, problems)
     topic = _parse_topic(entry, file, label, problems)
     context = _parse_context(entry, file, label, problems)
@@ -462,7 +476,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                columns=columns, **scope, **topic, **context,
+                unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
