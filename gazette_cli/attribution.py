@@ -321,9 +321,20 @@ def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
     for k, found in enumerate(claims):
         if not found or not any(c.rule.context_words for c in found):
             continue
-        sections = doc.sections
-        found[:] = [c for c in found if not c.rule.context_words or sections.mentions(
-            c.rule.context_re, c.rule.context_within, c.rule.context_min, qs[k].start)]
+        found[:] = [c for c in found if not c.rule.context_words or _in_its_context(doc, c.rule, qs[k].start)]
+
+
+def _in_its_context(doc: _Doc, rule: Rule, pos: int) -> bool:
+    """Does the part of the text around `pos` that the rule's context names mention its
+    words? ``within: table`` is a table's header line and the two lines before it (its
+    caption, the sentence that says 见下表) for a figure in a table, else its paragraph."""
+    within = rule.context_within
+    if within == "table":
+        span = doc.tables.caption(pos) if doc.tables is not None else None
+        if span is not None:
+            return len(rule.context_re.findall(doc.text, *span)) >= rule.context_min
+        within = "paragraph"
+    return doc.sections.mentions(rule.context_re, within, rule.context_min, pos) is not None
 
 
 def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
@@ -385,6 +396,8 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
                     at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
                     _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
                                 f"on the sentence at {at}; rule skipped for the rest of the text")
+                continue
+            if not rule.near:
                 continue
             mine = _own(text, rule, raw)
             if not mine:
@@ -816,6 +829,22 @@ class _Tables:
         for start, cells in block[1:]:
             self.header[start] = head
             self.cells[start] = cells
+
+    def caption(self, pos: int, lines: int = 2) -> tuple[int, int] | None:
+        """The header line of the table a figure stands in and the `lines` non-empty lines
+        before it, as (start, end); None outside a table."""
+        if self.header_cell(pos) is None:
+            return None
+        text = self.text
+        head = self.header[self._line(pos)[0]]
+        start, end = self._line(head[0][0])
+        lo = start
+        while lines and lo > 0:
+            prev = self._line(lo - 1)[0]
+            if text[prev:lo - 1].strip():
+                lines -= 1
+            lo = prev
+        return lo, end
 
     def header_cell(self, pos: int) -> tuple[int, int] | None:
         start, end = self._line(pos)

@@ -31,7 +31,7 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "unless", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+               "not_before", "unless", "near", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
@@ -75,6 +75,7 @@ class Rule:
     exclude: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    near: bool = True                    # False: no claim by distance (only columns, scope, topic)
     unless: list = field(default_factory=list)          # compiled: patterns that veto a claim
     unless_lines: list = field(default_factory=list)
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
@@ -434,6 +435,10 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if not_before is None:
         problems.append(Problem(file, entry.line_of("not_before"), f"not_before must be a list of words, got {entry.get('not_before')!r}", label))
         not_before = []
+    near = entry.get("near", True)
+    if not isinstance(near, bool):
+        problems.append(Problem(file, entry.line_of("near"), f"near must be true or false, got {near!r}", label))
+        near = True
     columns = entry.get("columns", False)
     if not isinstance(columns, bool):
         problems.append(Problem(file, entry.line_of("columns"), f"columns must be true or false, got {columns!r}", label))
@@ -476,7 +481,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
+                near=near, unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
@@ -542,8 +547,9 @@ def _words_where(entry: LineDict, key: str, fields: set, within_default: str, fi
         problems.append(Problem(file, raw.line_of("words"), f"{key}.words must be a non-empty list of words, got {raw.get('words')!r}", label))
         words = []
     within = raw.get("within", within_default)
-    if within not in TOPIC_WITHIN:
-        problems.append(Problem(file, raw.line_of("within"), f"{key}.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
+    allowed = TOPIC_WITHIN + (("table",) if key == "context" else ())
+    if within not in allowed:
+        problems.append(Problem(file, raw.line_of("within"), f"{key}.within must be one of {', '.join(allowed)}, got {within!r}", label))
         within = within_default
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
     return raw, {f"{key}_words": tuple(words), f"{key}_within": within, f"{key}_re": pattern,
