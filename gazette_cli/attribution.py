@@ -87,7 +87,16 @@ class Sentences:
         once, from the ends already found, not by another pass over the text)."""
         if self._periods is None:
             text = self.text
-            self._periods = Sentences(text, [i for i in self.ends if text[i] not in ";；"])
+            ends = []
+            for i in self.ends:
+                if text[i] in ";；":
+                    continue
+                if text[i] == "。":
+                    lo = ends[-1] + 1 if ends else 0
+                    if i - lo <= _LEAD_LONGEST and _LEAD.match(text, lo, i):
+                        continue            # （二）普惠小微贷款。余额41.6亿元: the lead governs on
+                ends.append(i)
+            self._periods = Sentences(text, ends)
         return self._periods
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
@@ -107,6 +116,12 @@ class Sentences:
             hi = min(len(self.text), end + limit)
         return lo, hi
 
+
+#: a numbered lead phrase that stands as its own sentence and names the subject of what
+#: follows in its paragraph — （二）普惠小微贷款。 一是国土绿化。 3.创业担保贷款。 — does not end a list
+_LEAD = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是)|\d{1,2}[、.．])"
+                   r"[^，,：:；;。！？!?\d\n]{2,16}$")
+_LEAD_LONGEST = 24
 
 #: the one-character sentence ends (_SENTENCE_END less the ASCII stop): a plain character
 #: class, which `re` scans about twice as fast as the alternation
