@@ -87,15 +87,12 @@ class Sentences:
         once, from the ends already found, not by another pass over the text)."""
         if self._periods is None:
             text = self.text
-            ends = []
-            for i in self.ends:
-                if text[i] in ";；":
-                    continue
-                if text[i] == "。":
-                    lo = ends[-1] + 1 if ends else 0
-                    if i - lo <= _LEAD_LONGEST and _LEAD.match(text, lo, i):
-                        continue            # （二）普惠小微贷款。余额41.6亿元: the lead governs on
-                ends.append(i)
+            # （二）普惠小微贷款。余额41.6亿元: the 。 of a lead phrase does not end the list
+            leads = {m.end() - 2 for m in _LEAD.finditer("\n" + text)} if "。" in text else ()
+            if leads:
+                ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
+            else:
+                ends = [i for i in self.ends if text[i] not in ";；"]
             self._periods = Sentences(text, ends)
         return self._periods
 
@@ -117,11 +114,11 @@ class Sentences:
         return lo, hi
 
 
-#: a numbered lead phrase that stands as its own sentence and names the subject of what
-#: follows in its paragraph — （二）普惠小微贷款。 一是国土绿化。 3.创业担保贷款。 — does not end a list
-_LEAD = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是)|\d{1,2}[、.．])"
-                   r"[^，,：:；;。！？!?\d\n]{2,16}$")
-_LEAD_LONGEST = 24
+#: a numbered lead phrase that opens a paragraph as a sentence of its own and names the
+#: subject of what follows — （二）普惠小微贷款。 一是国土绿化。 3.创业担保贷款。 — does not end a
+#: list (matched in "\n" + text: its 。 is at m.end() - 2 in the text)
+_LEAD = re.compile(r"\n[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是)|\d{1,2}[、.．])"
+                   r"[^，,：:；;。！？!?\d\n]{2,16}。")
 
 #: the one-character sentence ends (_SENTENCE_END less the ASCII stop): a plain character
 #: class, which `re` scans about twice as fast as the alternation
@@ -358,29 +355,40 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     seedlings). Only the claimed figures of such rules are looked at."""
     text, ruleset = doc.text, doc.ruleset
     vetoed: dict[tuple, set] = {}        # (rule id, sentence start) → the vetoed indices
+    masked: dict[tuple, tuple] = {}      # (unit, sentence start) → the masked sentence
     starts = None
+    bounds = doc.sentences.bounds
+    fits_unit = ruleset.fits_unit
     for k, found in enumerate(claims):
-        if not found or not any(c.rule.unless for c in found):
+        if not found:
+            continue
+        for c in found:
+            if c.rule.unless:
+                break
+        else:
             continue
         q = qs[k]
-        lo, hi = doc.sentences.bounds(q.text_start, q.end)
+        lo, hi = bounds(q.text_start, q.end)
         keep = []
         for c in found:
             rule = c.rule
             if rule.unless:
-                key = (rule.id, lo)
-                out = vetoed.get(key)
+                out = vetoed.get((rule.id, lo))
                 if out is None:
-                    if starts is None:
-                        starts = [x.text_start for x in qs]
-                    group = range(bisect_left(starts, lo), bisect_left(starts, hi))
-                    fits = [i for i in group if ruleset.unit_fits(rule, qs[i].unit)]
-                    sentence, where = _mask(text, lo, hi, qs, fits)
-                    out = vetoed[key] = set()
+                    m = masked.get((rule.unit, lo))
+                    if m is None:
+                        if starts is None:
+                            starts = [x.text_start for x in qs]
+                        unit = rule.unit
+                        fits = [i for i in range(bisect_left(starts, lo), bisect_left(starts, hi))
+                                if fits_unit(unit, qs[i].unit)]
+                        m = masked[(unit, lo)] = _mask(text, lo, hi, qs, fits)
+                    sentence, where = m
+                    out = vetoed[(rule.id, lo)] = set()
                     for pattern in rule.unless:
                         try:
-                            for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
-                                i = where.get(m.start("Q"))
+                            for hit in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                                i = where.get(hit.start("Q"))
                                 if i is not None:
                                     out.add(i)
                         except TimeoutError:
@@ -388,7 +396,8 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
                 if k in out:
                     continue
             keep.append(c)
-        found[:] = keep
+        if len(keep) != len(found):
+            found[:] = keep
 
 
 def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -> None:
