@@ -152,6 +152,8 @@ class _Doc:
         self._sections: _Sections | None = None
         self._tables: _Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
+        #: rule id → figures a `respectively` list gives to another item than the rule's
+        self.paired_out: dict[str, set[int]] = {}
 
     @property
     def sections(self) -> "_Sections":
@@ -309,6 +311,10 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         _in_context(doc, qs, claims)
     if ruleset.vetoing:
         _vetoes(doc, qs, claims)
+    if doc.paired_out:
+        for k, found in enumerate(claims):
+            if found:
+                found[:] = [c for c in found if k not in doc.paired_out.get(c.rule.id, ())]
     for c in claims:
         if len(c) > 1:
             c.sort(key=Claim.key)
@@ -421,16 +427,85 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
                     _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
                                 f"on the sentence at {at}; rule skipped for the rest of the text")
                 continue
-            if not rule.near:
-                continue
             mine = _own(text, rule, raw)
             if not mine:
+                continue
+            if rule.resp_re is not None:
+                _respective(doc, lo, hi, qs, group, fits, rule, mine, claims)
+            if not rule.near:
                 continue
             prepared = _prepared(ruleset, rule)
             for k in fits:
                 found = _proximity(text, qs[k], rule, mine, prepared)
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "near", found[1]))
+
+
+#: what ends the list of items before 分别/均 (a list runs over 、和与及 only)
+_ITEM_LIST_START = re.compile(r"[，,。；;：:！？!?\n]")
+_ITEM_SEP = re.compile(r"[、和与及]")
+_FIGURE_SEP = frozenset("、和与及")
+_DIGIT = re.compile(r"\d")
+
+
+def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, claims) -> None:
+    """`respectively`: 安全感、满意率、知晓率分别为96.3%、95.1%、88.2% — the items named before
+    分别 take the figures after it one by one, so the item with the rule's keyword claims its
+    figure and the others' figures are not the rule's (whatever else would claim them); before
+    均 (办结率、满意率均为100%) every item takes the one figure. An item that names no measure of
+    its own (城镇 in 城镇和农村居民满意度分别为…) shares the next item's."""
+    text = doc.text
+    fitting = set(fits)
+    for m in rule.resp_re.finditer(text, lo, hi):
+        start = lo
+        for b in _ITEM_LIST_START.finditer(text, max(lo, m.start() - 60), m.start()):
+            start = b.end()
+        cuts = [start] + [c.end() for c in _ITEM_SEP.finditer(text, start, m.start())] + [m.start() + 1]
+        items = [(cuts[i], cuts[i + 1] - 1) for i in range(len(cuts) - 1)]
+        if len(items) < 2:
+            continue
+        figures, pos = [], m.end()
+        for k in group:
+            q = qs[k]
+            if q.text_start < pos:
+                continue
+            gap = text[pos:q.text_start]
+            if figures:
+                ok = len(gap.strip()) <= 1 and (not gap.strip() or gap.strip() in _FIGURE_SEP)
+            else:
+                ok = len(gap) <= 8 and not _DIGIT.search(gap) and not _CLAUSE_END.search(gap)
+            if not ok:
+                break
+            figures.append(k)
+            pos = q.end
+        if not figures:
+            continue
+        # mine / another measure / none (shares the next item's)
+        status = []
+        for a, b in items:
+            if any(a <= h[0] and h[1] <= b for h in mine):
+                status.append(True)
+            elif rule.resp_measures and any(w in text[a:b] for w in rule.resp_measures):
+                status.append(False)
+            else:
+                status.append(None)
+        for i in range(len(status) - 2, -1, -1):
+            if status[i] is None:
+                status[i] = status[i + 1]
+        shared = m.group() in rule.resp_shared
+        if shared and len(figures) != 1:
+            continue
+        out = doc.paired_out.setdefault(rule.id, set())
+        for i, (a, b) in enumerate(items):
+            k = figures[0] if shared else (figures[i] if i < len(figures) else None)
+            if k is None:
+                break
+            if status[i]:
+                if k in fitting:
+                    out.discard(k)
+                    _add(claims[k], Claim(rule, qs[k].text_start - b, "pattern"))
+            elif not shared and not any(c.rule is rule and c.how == "pattern" for c in claims[k]):
+                out.add(k)
 
 
 class _Fitting:

@@ -31,10 +31,11 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "unless", "near", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+               "not_before", "unless", "near", "respectively", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
+RESPECTIVELY_FIELDS = {"words", "shared", "measures"}
 TOPIC_WITHIN = ("section", "heading", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
@@ -76,6 +77,10 @@ class Rule:
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
     near: bool = True                    # False: no claim by distance (only columns, scope, topic)
+    resp_words: tuple[str, ...] = ()     # respectively: 分别 — the k-th item takes the k-th figure
+    resp_shared: tuple[str, ...] = ()    # …均 — every item takes the one figure
+    resp_measures: tuple[str, ...] = ()  # words that make an item name a measure of its own
+    resp_re: object = None
     unless: list = field(default_factory=list)          # compiled: patterns that veto a claim
     unless_lines: list = field(default_factory=list)
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
@@ -473,6 +478,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         unless_lines.append(at)
         unless.append(_compile_pattern(src, label, keywords, file, at, i, problems, "unless pattern"))
     scope = _parse_scope(entry, file, label, problems)
+    scope.update(_parse_respectively(entry, file, label, problems))
     topic = _parse_topic(entry, file, label, problems)
     context = _parse_context(entry, file, label, problems)
     examples = _parse_examples(entry, file, label, problems)
@@ -519,6 +525,22 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
         out[f"scope_{key}"] = tuple(_words(raw, key, "scope", file, label, problems))
     if "after" not in raw and "before" not in raw:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
+    return out
+
+
+def _parse_respectively(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
+    raw = _sub_mapping(entry, "respectively", RESPECTIVELY_FIELDS, file, label, problems,
+                       "{words: [分别], shared: [均], measures: [率, 度]}")
+    if raw is None:
+        return {}
+    out = {f"resp_{key}": tuple(_words(raw, key, "respectively", file, label, problems))
+           for key in ("words", "shared", "measures")}
+    triggers = out["resp_words"] + out["resp_shared"]
+    if not triggers:
+        problems.append(Problem(file, entry.line_of("respectively"),
+                                "respectively needs `words` (分别) or `shared` (均)", label))
+        return {}
+    out["resp_re"] = re.compile("|".join(re.escape(w) for w in sorted(triggers, key=len, reverse=True)))
     return out
 
 
