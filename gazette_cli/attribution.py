@@ -305,6 +305,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             _scopes(doc, qs, claims)
     if ruleset.columned:
         _columns(doc, qs, claims)
+    if ruleset.totaling and doc.spaced:
+        _totals(doc, qs, claims)
     if ruleset.topical:
         _topics(doc, qs, claims)
     if contextual:
@@ -881,6 +883,7 @@ class _Tables:
         self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
         self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
         self.seen: set[int] = set()                          # line starts already looked at
+        self.rows: dict[int, list[int]] = {}                 # row line start → the rows of its table
 
     def _line(self, pos: int) -> tuple[int, int]:
         text = self.text
@@ -925,9 +928,11 @@ class _Tables:
         head_start, head = block[0]
         if any(c.isdigit() for c in self.text[head_start:head[-1][1]]):
             return
+        rows = [start for start, _ in block[1:]]
         for start, cells in block[1:]:
             self.header[start] = head
             self.cells[start] = cells
+            self.rows[start] = rows
 
     def caption(self, pos: int, lines: int = 2) -> tuple[int, int] | None:
         """The header line of the table a figure stands in and the `lines` non-empty lines
@@ -991,6 +996,38 @@ def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
             blocked = _prepared(ruleset, rule).exclude
             if blocked is None or (not blocked(text, *cell) and not blocked(text, row, q.text_start)):
                 _add(claims[k], Claim(rule, 0, "column", mine[0][2]))
+
+
+def _totals(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """A table's total row (its first cell one of a rule's `totals`: 合计, 总计) takes the rule
+    that claims every figure above it in its column (人工造林 9.6万亩 … 合计 27.9万亩)."""
+    text, ruleset, tables = doc.text, doc.ruleset, doc.tables
+    starts = None
+    for k, q in enumerate(qs):
+        if claims[k] or not ruleset.takes_unit(q.unit):
+            continue
+        cell = tables.header_cell(q.start)
+        if cell is None:
+            continue
+        row = text.rfind("\n", 0, q.start) + 1
+        cells = tables.cells[row]
+        label = text[cells[0][0]:cells[0][1]].strip()
+        col = next(i for i, (a, b) in enumerate(cells) if a <= q.start < b)
+        if col == 0:
+            continue
+        for rule in ruleset.totaling:
+            if not label.startswith(rule.totals) or not ruleset.unit_fits(rule, q.unit):
+                continue
+            if starts is None:
+                starts = [x.start for x in qs]
+            above = []
+            for r in tables.rows[row]:
+                if r >= row:
+                    break
+                a, b = tables.cells[r][col]
+                above += range(bisect_left(starts, a), bisect_left(starts, b))
+            if above and all(any(c.rule is rule for c in claims[j]) for j in above):
+                _add(claims[k], Claim(rule, 0, "column", label))
 
 
 # ---- topic: the section is about the rule's subject ----

@@ -31,7 +31,7 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "unless", "near", "respectively", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+               "not_before", "unless", "near", "respectively", "totals", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
@@ -88,6 +88,7 @@ class Rule:
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
     scope_skip: tuple[str, ...] = ()     # words that keep their clause's quantity out of a list
     columns: bool = False                # a keyword in a table's column header claims the column
+    totals: tuple[str, ...] = ()         # row labels of a table's total row (合计): it takes its column's rule
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
     topic_within: str = "section"
     topic_min: int = 1
@@ -179,6 +180,7 @@ class RuleSet:
         self.columned = [r for r in rules if r.columns]
         self.contextual = any(r.context_words for r in rules)
         self.vetoing = any(r.unless for r in rules)
+        self.totaling = [r for r in rules if r.totals]
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
@@ -440,6 +442,10 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if not_before is None:
         problems.append(Problem(file, entry.line_of("not_before"), f"not_before must be a list of words, got {entry.get('not_before')!r}", label))
         not_before = []
+    totals = word_list(entry.get("totals") or [])
+    if totals is None:
+        problems.append(Problem(file, entry.line_of("totals"), f"totals must be a list of words, got {entry.get('totals')!r}", label))
+        totals = []
     near = entry.get("near", True)
     if not isinstance(near, bool):
         problems.append(Problem(file, entry.line_of("near"), f"near must be true or false, got {near!r}", label))
@@ -487,7 +493,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                near=near, unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
+                near=near, totals=tuple(totals), unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
