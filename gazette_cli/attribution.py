@@ -1052,7 +1052,7 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
             if word is None:
                 continue
             prepared = _prepared(ruleset, rule)
-            if prepared.exclude is not None and prepared.exclude(text, *_clause(text, q.text_start, q.end)):
+            if prepared.exclude is not None and prepared.exclude(text, *doc.sentences.bounds(q.text_start, q.end)):
                 continue
             if prepared.topic_with is not None and not prepared.topic_with(text, _clause_start(text, q.text_start), q.text_start):
                 continue
