@@ -152,6 +152,9 @@ class _Doc:
         self._sections: _Sections | None = None
         self._tables: _Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
+        #: (end index, sentence start, sentence end) of each group of figures the near pass
+        #: looked at, in order: the unless pass finds a figure's sentence here
+        self.groups: list[tuple[int, int, int]] = []
         #: rule id → figures a `respectively` list gives to another item than the rule's
         self.paired_out: dict[str, set[int]] = {}
 
@@ -305,7 +308,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             _scopes(doc, qs, claims)
     if ruleset.columned:
         _columns(doc, qs, claims)
-    if ruleset.totaling and doc.spaced:
+    if ruleset.totaling and doc.spaced and ruleset.totals_re.search(text):
         _totals(doc, qs, claims)
     if ruleset.topical:
         _topics(doc, qs, claims)
@@ -360,13 +363,15 @@ def _in_its_context(doc: _Doc, rule: Rule, pos: int) -> bool:
 def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     """Drop the claims of a rule one of whose ``unless`` patterns matches the figure's
     sentence with ``{Q}`` on the figure (每亩补植30至50株: a planting density, not a number of
-    seedlings). Only the claimed figures of such rules are looked at."""
+    seedlings). Only the claimed figures of such rules are looked at, sentence by sentence."""
     text, ruleset = doc.text, doc.ruleset
-    vetoed: dict[tuple, set] = {}        # (rule id, sentence start) → the vetoed indices
-    masked: dict[tuple, tuple] = {}      # (unit, sentence start) → the masked sentence
-    starts = None
     bounds = doc.sentences.bounds
     fits_unit = ruleset.fits_unit
+    lo = hi = -1
+    groups, g = doc.groups, 0
+    vetoed: dict[str, set] = {}          # in the current sentence: rule id → the vetoed indices
+    masked: dict[str, tuple] = {}        # in the current sentence: unit → the masked sentence
+    starts = None
     for k, found in enumerate(claims):
         if not found:
             continue
@@ -376,23 +381,31 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
         else:
             continue
         q = qs[k]
-        lo, hi = bounds(q.text_start, q.end)
+        if not lo <= q.text_start < hi:
+            while g < len(groups) and groups[g][0] <= k:
+                g += 1
+            if g < len(groups) and groups[g][1] <= q.text_start < groups[g][2]:
+                lo, hi = groups[g][1], groups[g][2]
+            else:
+                lo, hi = bounds(q.text_start, q.end)
+            vetoed.clear()
+            masked.clear()
         keep = []
         for c in found:
             rule = c.rule
             if rule.unless:
-                out = vetoed.get((rule.id, lo))
+                out = vetoed.get(rule.id)
                 if out is None:
-                    m = masked.get((rule.unit, lo))
+                    m = masked.get(rule.unit)
                     if m is None:
                         if starts is None:
                             starts = [x.text_start for x in qs]
                         unit = rule.unit
                         fits = [i for i in range(bisect_left(starts, lo), bisect_left(starts, hi))
                                 if fits_unit(unit, qs[i].unit)]
-                        m = masked[(unit, lo)] = _mask(text, lo, hi, qs, fits)
+                        m = masked[unit] = _mask(text, lo, hi, qs, fits)
                     sentence, where = m
-                    out = vetoed[(rule.id, lo)] = set()
+                    out = vetoed[rule.id] = set()
                     for pattern in rule.unless:
                         try:
                             for hit in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
@@ -413,7 +426,9 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
     (`wanted`, by index), and only the rules whose keywords occur there."""
     text, ruleset = doc.text, doc.ruleset
     timed_out: set[str] = set()
+    groups = doc.groups
     for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences, wanted):
+        groups.append((group.stop, lo, hi))
         masked: dict[str, tuple] = {}
         fitting = _Fitting(ruleset, qs, group)
         for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, fitting.accepts):

@@ -181,6 +181,9 @@ class RuleSet:
         self.contextual = any(r.context_words for r in rules)
         self.vetoing = any(r.unless for r in rules)
         self.totaling = [r for r in rules if r.totals]
+        #: a line that opens with a total word (合计 …): without one, no table has a total row
+        total_words = sorted({w for r in self.totaling for w in r.totals}, key=len, reverse=True)
+        self.totals_re = re.compile("\n[ \t\u3000]*(?:" + "|".join(map(re.escape, total_words)) + ")") if total_words else None
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
