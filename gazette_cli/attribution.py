@@ -500,8 +500,9 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
         # mine / another measure / none (shares the next item's)
         status = []
         for a, b in items:
-            if any(a <= h[0] and h[1] <= b for h in mine):
-                status.append(True)
+            word = next((h[2] for h in mine if a <= h[0] and h[1] <= b), None)
+            if word:
+                status.append(word)
             elif rule.resp_measures and any(w in text[a:b] for w in rule.resp_measures):
                 status.append(False)
             else:
@@ -520,7 +521,7 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
             if status[i]:
                 if k in fitting:
                     out.discard(k)
-                    _add(claims[k], Claim(rule, qs[k].text_start - b, "pattern"))
+                    _add(claims[k], Claim(rule, qs[k].text_start - b, "pattern", status[i]))
             elif not shared and not any(c.rule is rule and c.how == "pattern" for c in claims[k]):
                 out.add(k)
 
@@ -1108,8 +1109,24 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):
             continue
-        out.append(f"{rule.id}: {_diagnose(text, q, rule, ruleset, hits, period_hits)}")
+        vetoed = _vetoed_by(text, q, rule, lo, hi)
+        out.append(f"{rule.id}: {vetoed or _diagnose(text, q, rule, ruleset, hits, period_hits)}")
     return out
+
+
+def _vetoed_by(text: str, q: Quantity, rule: Rule, lo: int, hi: int) -> str | None:
+    """'unless pattern N matches' when one of the rule's unless patterns matches the
+    sentence with {Q} on `q` (the other figures left as written), else None."""
+    if not rule.unless:
+        return None
+    sentence, where = _mask(text, lo, hi, [q], [0])
+    for i, pattern in enumerate(rule.unless, 1):
+        try:
+            if any(where.get(m.start("Q")) == 0 for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT)):
+                return f"unless pattern {i} matches: {sentence.replace(SENTINEL, '{Q}')[:60]!r}"
+        except TimeoutError:
+            continue
+    return None
 
 
 def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits) -> str:
@@ -1133,7 +1150,8 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
             m = _blocker(rule.exclude).search(text, lo, hi)
             if m is None:
                 tail = _tail_excluded(text, q.end, rule.exclude, reach=8)
-                reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)")
+                reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)" if tail else
+                               f"{word} near, but a `respectively` list gives the figure to another item")
             elif m.group() in _CLAUSE_CHARS:
                 reasons.append(f"{word} in another clause ({m.group()!r} between)")
             else:
