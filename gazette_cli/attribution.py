@@ -74,7 +74,7 @@ class Sentences:
     def __init__(self, text: str, ends: list[int] | None = None):
         self.text = text
         self._ends = ends
-        self._periods: Sentences | None = None
+        self._periods: dict = {}           # the scope.through pattern → the periods
 
     @property
     def ends(self) -> list[int]:
@@ -82,19 +82,24 @@ class Sentences:
             self._ends = _sentence_ends(self.text)
         return self._ends
 
-    def periods(self) -> "Sentences":
+    def periods(self, through: "re.Pattern | None" = None) -> "Sentences":
         """The sentences a list may run through: these sentence ends less ；and ; (found
-        once, from the ends already found, not by another pass over the text)."""
-        if self._periods is None:
+        once, from the ends already found, not by another pass over the text), less the 。
+        of a numbered lead phrase and a 。 that `through` matches at (the rules'
+        scope.through words: 。其中，…)."""
+        found = self._periods.get(through)
+        if found is None:
             text = self.text
             # （二）普惠小微贷款。余额41.6亿元: the 。 of a lead phrase does not end the list
-            leads = {m.end() - 2 for m in _LEAD.finditer("\n" + text)} if "。" in text else ()
+            leads = {m.end() - 2 for m in _LEAD.finditer("\n" + text)} if "。" in text else set()
+            if through is not None and "。" in text:
+                leads.update(m.start() for m in through.finditer(text))
             if leads:
                 ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
             else:
                 ends = [i for i in self.ends if text[i] not in ";；"]
-            self._periods = Sentences(text, ends)
-        return self._periods
+            found = self._periods[through] = Sentences(text, ends)
+        return found
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
         """The sentence around text[start:end]: after the previous sentence end, up to and
@@ -771,7 +776,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
     if not opens:
         return
-    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(), opens, limit=600):
+    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(ruleset.scope_through), opens, limit=600):
         fitting = _Fitting(ruleset, qs, group)
         for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, fitting.accepts):
             fits = fitting(rule.unit)
@@ -1104,7 +1109,7 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     out = []
     lo, hi = sentences.bounds(q.text_start, q.end)
     hits = ruleset.keyword_hits(text, lo, hi)
-    plo, phi = sentences.periods().bounds(q.text_start, q.end, limit=600)
+    plo, phi = sentences.periods(ruleset.scope_through).bounds(q.text_start, q.end, limit=600)
     period_hits = ruleset.keyword_hits(text, plo, phi)
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):

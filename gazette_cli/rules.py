@@ -32,7 +32,7 @@ FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
                "not_before", "unless", "near", "respectively", "totals", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
-SCOPE_FIELDS = {"after", "before", "stop", "skip"}
+SCOPE_FIELDS = {"after", "before", "stop", "skip", "through"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
 RESPECTIVELY_FIELDS = {"words", "shared", "measures"}
@@ -87,6 +87,7 @@ class Rule:
     scope_before: int = 0                # …and back before it (a list that ends at the keyword)
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
     scope_skip: tuple[str, ...] = ()     # words that keep their clause's quantity out of a list
+    scope_through: tuple[str, ...] = ()  # words that, opening a sentence, carry a list on from the last
     columns: bool = False                # a keyword in a table's column header claims the column
     totals: tuple[str, ...] = ()         # row labels of a table's total row (合计): it takes its column's rule
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
@@ -184,6 +185,9 @@ class RuleSet:
         #: a line that opens with a total word (合计 …): without one, no table has a total row
         total_words = sorted({w for r in self.totaling for w in r.totals}, key=len, reverse=True)
         self.totals_re = re.compile("\n[ \t\u3000]*(?:" + "|".join(map(re.escape, total_words)) + ")") if total_words else None
+        #: a 。 before one of the rules' scope.through words (。其中，…) does not end a list
+        through = sorted({w for r in self.scoped for w in r.scope_through}, key=len, reverse=True)
+        self.scope_through = re.compile("。(?=[ \t\u3000]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
@@ -530,7 +534,7 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
         return {}
     out = {"scope_after": _whole(raw, "after", 0, 0, 400, "scope", file, label, problems),
            "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
-    for key in ("stop", "skip"):
+    for key in ("stop", "skip", "through"):
         out[f"scope_{key}"] = tuple(_words(raw, key, "scope", file, label, problems))
     if "after" not in raw and "before" not in raw:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
