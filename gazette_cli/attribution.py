@@ -74,7 +74,7 @@ class Sentences:
     def __init__(self, text: str, ends: list[int] | None = None):
         self.text = text
         self._ends = ends
-        self._periods: Sentences | None = None
+        self._periods: dict = {}           # the scope.through pattern → the periods
 
     @property
     def ends(self) -> list[int]:
@@ -82,13 +82,24 @@ class Sentences:
             self._ends = _sentence_ends(self.text)
         return self._ends
 
-    def periods(self) -> "Sentences":
+    def periods(self, through: "re.Pattern | None" = None) -> "Sentences":
         """The sentences a list may run through: these sentence ends less ；and ; (found
-        once, from the ends already found, not by another pass over the text)."""
-        if self._periods is None:
+        once, from the ends already found, not by another pass over the text), less the 。
+        of a numbered lead phrase and a 。 that `through` matches at (the rules'
+        scope.through words: 。其中，…)."""
+        found = self._periods.get(through)
+        if found is None:
             text = self.text
-            self._periods = Sentences(text, [i for i in self.ends if text[i] not in ";；"])
-        return self._periods
+            # （二）普惠小微贷款。余额41.6亿元: the 。 of a lead phrase does not end the list
+            leads = {m.end() - 2 for m in _LEAD.finditer("\n" + text)} if "。" in text else set()
+            if through is not None and "。" in text:
+                leads.update(m.start() for m in through.finditer(text))
+            if leads:
+                ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
+            else:
+                ends = [i for i in self.ends if text[i] not in ";；"]
+            found = self._periods[through] = Sentences(text, ends)
+        return found
 
     def bounds(self, start: int, end: int, limit: int = 300) -> tuple[int, int]:
         """The sentence around text[start:end]: after the previous sentence end, up to and
@@ -107,6 +118,12 @@ class Sentences:
             hi = min(len(self.text), end + limit)
         return lo, hi
 
+
+#: a numbered lead phrase that opens a paragraph as a sentence of its own and names the
+#: subject of what follows — （二）普惠小微贷款。 一是国土绿化。 3.创业担保贷款。 — does not end a
+#: list (matched in "\n" + text: its 。 is at m.end() - 2 in the text)
+_LEAD = re.compile(r"\n[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是)|\d{1,2}[、.．])"
+                   r"[^，,：:；;。！？!?\d\n]{2,16}。")
 
 #: the one-character sentence ends (_SENTENCE_END less the ASCII stop): a plain character
 #: class, which `re` scans about twice as fast as the alternation
@@ -140,6 +157,11 @@ class _Doc:
         self._sections: _Sections | None = None
         self._tables: _Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
+        #: (end index, sentence start, sentence end) of each group of figures the near pass
+        #: looked at, in order: the unless pass finds a figure's sentence here
+        self.groups: list[tuple[int, int, int]] = []
+        #: rule id → figures a `respectively` list gives to another item than the rule's
+        self.paired_out: dict[str, set[int]] = {}
 
     @property
     def sections(self) -> "_Sections":
@@ -291,10 +313,18 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             _scopes(doc, qs, claims)
     if ruleset.columned:
         _columns(doc, qs, claims)
+    if ruleset.totaling and doc.spaced and ruleset.totals_re.search(text):
+        _totals(doc, qs, claims)
     if ruleset.topical:
         _topics(doc, qs, claims)
     if contextual:
         _in_context(doc, qs, claims)
+    if ruleset.vetoing:
+        _vetoes(doc, qs, claims)
+    if doc.paired_out:
+        for k, found in enumerate(claims):
+            if found:
+                found[:] = [c for c in found if k not in doc.paired_out.get(c.rule.id, ())]
     for c in claims:
         if len(c) > 1:
             c.sort(key=Claim.key)
@@ -319,9 +349,81 @@ def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
     for k, found in enumerate(claims):
         if not found or not any(c.rule.context_words for c in found):
             continue
-        sections = doc.sections
-        found[:] = [c for c in found if not c.rule.context_words or sections.mentions(
-            c.rule.context_re, c.rule.context_within, c.rule.context_min, qs[k].start)]
+        found[:] = [c for c in found if not c.rule.context_words or _in_its_context(doc, c.rule, qs[k].start)]
+
+
+def _in_its_context(doc: _Doc, rule: Rule, pos: int) -> bool:
+    """Does the part of the text around `pos` that the rule's context names mention its
+    words? ``within: table`` is a table's header line and the two lines before it (its
+    caption, the sentence that says 见下表) for a figure in a table, else its paragraph."""
+    within = rule.context_within
+    if within == "table":
+        span = doc.tables.caption(pos) if doc.tables is not None else None
+        if span is not None:
+            return len(rule.context_re.findall(doc.text, *span)) >= rule.context_min
+        within = "paragraph"
+    return doc.sections.mentions(rule.context_re, within, rule.context_min, pos) is not None
+
+
+def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """Drop the claims of a rule one of whose ``unless`` patterns matches the figure's
+    sentence with ``{Q}`` on the figure (每亩补植30至50株: a planting density, not a number of
+    seedlings). Only the claimed figures of such rules are looked at, sentence by sentence."""
+    text, ruleset = doc.text, doc.ruleset
+    bounds = doc.sentences.bounds
+    fits_unit = ruleset.fits_unit
+    lo = hi = -1
+    groups, g = doc.groups, 0
+    vetoed: dict[str, set] = {}          # in the current sentence: rule id → the vetoed indices
+    masked: dict[str, tuple] = {}        # in the current sentence: unit → the masked sentence
+    starts = None
+    for k, found in enumerate(claims):
+        if not found:
+            continue
+        for c in found:
+            if c.rule.unless:
+                break
+        else:
+            continue
+        q = qs[k]
+        if not lo <= q.text_start < hi:
+            while g < len(groups) and groups[g][0] <= k:
+                g += 1
+            if g < len(groups) and groups[g][1] <= q.text_start < groups[g][2]:
+                lo, hi = groups[g][1], groups[g][2]
+            else:
+                lo, hi = bounds(q.text_start, q.end)
+            vetoed.clear()
+            masked.clear()
+        keep = []
+        for c in found:
+            rule = c.rule
+            if rule.unless:
+                out = vetoed.get(rule.id)
+                if out is None:
+                    m = masked.get(rule.unit)
+                    if m is None:
+                        if starts is None:
+                            starts = [x.text_start for x in qs]
+                        unit = rule.unit
+                        fits = [i for i in range(bisect_left(starts, lo), bisect_left(starts, hi))
+                                if fits_unit(unit, qs[i].unit)]
+                        m = masked[unit] = _mask(text, lo, hi, qs, fits)
+                    sentence, where = m
+                    out = vetoed[rule.id] = set()
+                    for pattern in rule.unless:
+                        try:
+                            for hit in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                                i = where.get(hit.start("Q"))
+                                if i is not None:
+                                    out.add(i)
+                        except TimeoutError:
+                            continue
+                if k in out:
+                    continue
+            keep.append(c)
+        if len(keep) != len(found):
+            found[:] = keep
 
 
 def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -> None:
@@ -329,7 +431,9 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
     (`wanted`, by index), and only the rules whose keywords occur there."""
     text, ruleset = doc.text, doc.ruleset
     timed_out: set[str] = set()
+    groups = doc.groups
     for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences, wanted):
+        groups.append((group.stop, lo, hi))
         masked: dict[str, tuple] = {}
         fitting = _Fitting(ruleset, qs, group)
         for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, fitting.accepts):
@@ -348,11 +452,83 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
             mine = _own(text, rule, raw)
             if not mine:
                 continue
+            if rule.resp_re is not None:
+                _respective(doc, lo, hi, qs, group, fits, rule, mine, claims)
+            if not rule.near:
+                continue
             prepared = _prepared(ruleset, rule)
             for k in fits:
                 found = _proximity(text, qs[k], rule, mine, prepared)
                 if found is not None:
                     _add(claims[k], Claim(rule, found[0], "near", found[1]))
+
+
+#: what ends the list of items before 分别/均 (a list runs over 、和与及 only)
+_ITEM_LIST_START = re.compile(r"[，,。；;：:！？!?\n]")
+_ITEM_SEP = re.compile(r"[、和与及]")
+_FIGURE_SEP = frozenset("、和与及")
+_DIGIT = re.compile(r"\d")
+
+
+def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, claims) -> None:
+    """`respectively`: 安全感、满意率、知晓率分别为96.3%、95.1%、88.2% — the items named before
+    分别 take the figures after it one by one, so the item with the rule's keyword claims its
+    figure and the others' figures are not the rule's (whatever else would claim them); before
+    均 (办结率、满意率均为100%) every item takes the one figure. An item that names no measure of
+    its own (城镇 in 城镇和农村居民满意度分别为…) shares the next item's."""
+    text = doc.text
+    fitting = set(fits)
+    for m in rule.resp_re.finditer(text, lo, hi):
+        start = lo
+        for b in _ITEM_LIST_START.finditer(text, max(lo, m.start() - 60), m.start()):
+            start = b.end()
+        cuts = [start] + [c.end() for c in _ITEM_SEP.finditer(text, start, m.start())] + [m.start() + 1]
+        items = [(cuts[i], cuts[i + 1] - 1) for i in range(len(cuts) - 1)]
+        if len(items) < 2:
+            continue
+        figures, pos = [], m.end()
+        for k in group:
+            q = qs[k]
+            if q.text_start < pos:
+                continue
+            gap = text[pos:q.text_start]
+            if figures:
+                ok = len(gap.strip()) <= 1 and (not gap.strip() or gap.strip() in _FIGURE_SEP)
+            else:
+                ok = len(gap) <= 8 and not _DIGIT.search(gap) and not _CLAUSE_END.search(gap)
+            if not ok:
+                break
+            figures.append(k)
+            pos = q.end
+        if not figures:
+            continue
+        # mine / another measure / none (shares the next item's)
+        status = []
+        for a, b in items:
+            word = next((h[2] for h in mine if a <= h[0] and h[1] <= b), None)
+            if word:
+                status.append(word)
+            elif rule.resp_measures and any(w in text[a:b] for w in rule.resp_measures):
+                status.append(False)
+            else:
+                status.append(None)
+        for i in range(len(status) - 2, -1, -1):
+            if status[i] is None:
+                status[i] = status[i + 1]
+        shared = m.group() in rule.resp_shared
+        if shared and len(figures) != 1:
+            continue
+        out = doc.paired_out.setdefault(rule.id, set())
+        for i, (a, b) in enumerate(items):
+            k = figures[0] if shared else (figures[i] if i < len(figures) else None)
+            if k is None:
+                break
+            if status[i]:
+                if k in fitting:
+                    out.discard(k)
+                    _add(claims[k], Claim(rule, qs[k].text_start - b, "pattern", status[i]))
+            elif not shared and not any(c.rule is rule and c.how == "pattern" for c in claims[k]):
+                out.add(k)
 
 
 class _Fitting:
@@ -600,7 +776,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
     if not opens:
         return
-    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(), opens, limit=600):
+    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(ruleset.scope_through), opens, limit=600):
         fitting = _Fitting(ruleset, qs, group)
         for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, fitting.accepts):
             fits = fitting(rule.unit)
@@ -728,6 +904,7 @@ class _Tables:
         self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
         self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
         self.seen: set[int] = set()                          # line starts already looked at
+        self.rows: dict[int, list[int]] = {}                 # row line start → the rows of its table
 
     def _line(self, pos: int) -> tuple[int, int]:
         text = self.text
@@ -772,9 +949,27 @@ class _Tables:
         head_start, head = block[0]
         if any(c.isdigit() for c in self.text[head_start:head[-1][1]]):
             return
+        rows = [start for start, _ in block[1:]]
         for start, cells in block[1:]:
             self.header[start] = head
             self.cells[start] = cells
+            self.rows[start] = rows
+
+    def caption(self, pos: int, lines: int = 2) -> tuple[int, int] | None:
+        """The header line of the table a figure stands in and the `lines` non-empty lines
+        before it, as (start, end); None outside a table."""
+        if self.header_cell(pos) is None:
+            return None
+        text = self.text
+        head = self.header[self._line(pos)[0]]
+        start, end = self._line(head[0][0])
+        lo = start
+        while lines and lo > 0:
+            prev = self._line(lo - 1)[0]
+            if text[prev:lo - 1].strip():
+                lines -= 1
+            lo = prev
+        return lo, end
 
     def header_cell(self, pos: int) -> tuple[int, int] | None:
         start, end = self._line(pos)
@@ -824,6 +1019,38 @@ def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
                 _add(claims[k], Claim(rule, 0, "column", mine[0][2]))
 
 
+def _totals(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """A table's total row (its first cell one of a rule's `totals`: 合计, 总计) takes the rule
+    that claims every figure above it in its column (人工造林 9.6万亩 … 合计 27.9万亩)."""
+    text, ruleset, tables = doc.text, doc.ruleset, doc.tables
+    starts = None
+    for k, q in enumerate(qs):
+        if claims[k] or not ruleset.takes_unit(q.unit):
+            continue
+        cell = tables.header_cell(q.start)
+        if cell is None:
+            continue
+        row = text.rfind("\n", 0, q.start) + 1
+        cells = tables.cells[row]
+        label = text[cells[0][0]:cells[0][1]].strip()
+        col = next(i for i, (a, b) in enumerate(cells) if a <= q.start < b)
+        if col == 0:
+            continue
+        for rule in ruleset.totaling:
+            if not label.startswith(rule.totals) or not ruleset.unit_fits(rule, q.unit):
+                continue
+            if starts is None:
+                starts = [x.start for x in qs]
+            above = []
+            for r in tables.rows[row]:
+                if r >= row:
+                    break
+                a, b = tables.cells[r][col]
+                above += range(bisect_left(starts, a), bisect_left(starts, b))
+            if above and all(any(c.rule is rule for c in claims[j]) for j in above):
+                _add(claims[k], Claim(rule, 0, "column", label))
+
+
 # ---- topic: the section is about the rule's subject ----
 
 def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
@@ -846,7 +1073,7 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
             if word is None:
                 continue
             prepared = _prepared(ruleset, rule)
-            if prepared.exclude is not None and prepared.exclude(text, *_clause(text, q.text_start, q.end)):
+            if prepared.exclude is not None and prepared.exclude(text, *doc.sentences.bounds(q.text_start, q.end)):
                 continue
             if prepared.topic_with is not None and not prepared.topic_with(text, _clause_start(text, q.text_start), q.text_start):
                 continue
@@ -882,13 +1109,29 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     out = []
     lo, hi = sentences.bounds(q.text_start, q.end)
     hits = ruleset.keyword_hits(text, lo, hi)
-    plo, phi = sentences.periods().bounds(q.text_start, q.end, limit=600)
+    plo, phi = sentences.periods(ruleset.scope_through).bounds(q.text_start, q.end, limit=600)
     period_hits = ruleset.keyword_hits(text, plo, phi)
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):
             continue
-        out.append(f"{rule.id}: {_diagnose(text, q, rule, ruleset, hits, period_hits)}")
+        vetoed = _vetoed_by(text, q, rule, lo, hi)
+        out.append(f"{rule.id}: {vetoed or _diagnose(text, q, rule, ruleset, hits, period_hits)}")
     return out
+
+
+def _vetoed_by(text: str, q: Quantity, rule: Rule, lo: int, hi: int) -> str | None:
+    """'unless pattern N matches' when one of the rule's unless patterns matches the
+    sentence with {Q} on `q` (the other figures left as written), else None."""
+    if not rule.unless:
+        return None
+    sentence, where = _mask(text, lo, hi, [q], [0])
+    for i, pattern in enumerate(rule.unless, 1):
+        try:
+            if any(where.get(m.start("Q")) == 0 for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT)):
+                return f"unless pattern {i} matches: {sentence.replace(SENTINEL, '{Q}')[:60]!r}"
+        except TimeoutError:
+            continue
+    return None
 
 
 def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits) -> str:
@@ -912,7 +1155,8 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
             m = _blocker(rule.exclude).search(text, lo, hi)
             if m is None:
                 tail = _tail_excluded(text, q.end, rule.exclude, reach=8)
-                reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)")
+                reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)" if tail else
+                               f"{word} near, but a `respectively` list gives the figure to another item")
             elif m.group() in _CLAUSE_CHARS:
                 reasons.append(f"{word} in another clause ({m.group()!r} between)")
             else:

@@ -53,16 +53,24 @@ def probe_patterns(rule: Rule) -> list[Problem]:
     repeats such as (\d+)+ backtrack without end); one Problem per pattern that hits the
     time limit. Such a pattern would be skipped, with a warning, on real text like it."""
     out: list[Problem] = []
-    for i, pattern in enumerate(rule.patterns, 1):
+    for kind, lines, patterns in (("pattern", rule.pattern_lines, rule.patterns),
+                                  ("unless pattern", rule.unless_lines, rule.unless)):
+        out.extend(_probe(rule, kind, lines, patterns))
+    return out
+
+
+def _probe(rule: Rule, kind: str, lines, patterns) -> list[Problem]:
+    out: list[Problem] = []
+    for i, pattern in enumerate(patterns, 1):
         for probe in _probes(rule):
             try:
                 for _ in pattern.finditer(probe, overlapped=True, timeout=PATTERN_TIMEOUT):
                     pass
             except TimeoutError:
                 shown = probe[:4] + "…" + probe[-3:]
-                line = rule.pattern_lines[i - 1] if i <= len(rule.pattern_lines) else rule.line
+                line = lines[i - 1] if i <= len(lines) else rule.line
                 out.append(Problem(rule.file, line,
-                                   f"pattern {i} is too slow: over {PATTERN_TIMEOUT}s on a {len(probe)}-character "
+                                   f"{kind} {i} is too slow: over {PATTERN_TIMEOUT}s on a {len(probe)}-character "
                                    f"sentence {shown.replace(SENTINEL, '{Q}')!r}; nested repeats such as (\\d+)+ "
                                    f"backtrack without end (write \\d+ once); on such text the rule is skipped", rule.id))
                 break

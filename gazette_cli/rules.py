@@ -31,10 +31,11 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
-SCOPE_FIELDS = {"after", "before", "stop", "skip"}
+               "not_before", "unless", "near", "respectively", "totals", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+SCOPE_FIELDS = {"after", "before", "stop", "skip", "through"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
+RESPECTIVELY_FIELDS = {"words", "shared", "measures"}
 TOPIC_WITHIN = ("section", "heading", "paragraph", "document")
 EXAMPLE_FIELDS = {"text", "value", "unit", "qualifier", "min", "max"}
 #: every quantity of a sentence stands as this one character when patterns run
@@ -75,11 +76,20 @@ class Rule:
     exclude: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
     not_before: tuple[str, ...] = ()
+    near: bool = True                    # False: no claim by distance (only columns, scope, topic)
+    resp_words: tuple[str, ...] = ()     # respectively: 分别 — the k-th item takes the k-th figure
+    resp_shared: tuple[str, ...] = ()    # …均 — every item takes the one figure
+    resp_measures: tuple[str, ...] = ()  # words that make an item name a measure of its own
+    resp_re: object = None
+    unless: list = field(default_factory=list)          # compiled: patterns that veto a claim
+    unless_lines: list = field(default_factory=list)
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
     scope_before: int = 0                # …and back before it (a list that ends at the keyword)
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
     scope_skip: tuple[str, ...] = ()     # words that keep their clause's quantity out of a list
+    scope_through: tuple[str, ...] = ()  # words that, opening a sentence, carry a list on from the last
     columns: bool = False                # a keyword in a table's column header claims the column
+    totals: tuple[str, ...] = ()         # row labels of a table's total row (合计): it takes its column's rule
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
     topic_within: str = "section"
     topic_min: int = 1
@@ -170,6 +180,14 @@ class RuleSet:
         self.topical = [r for r in rules if r.topic_words]
         self.columned = [r for r in rules if r.columns]
         self.contextual = any(r.context_words for r in rules)
+        self.vetoing = any(r.unless for r in rules)
+        self.totaling = [r for r in rules if r.totals]
+        #: a line that opens with a total word (合计 …): without one, no table has a total row
+        total_words = sorted({w for r in self.totaling for w in r.totals}, key=len, reverse=True)
+        self.totals_re = re.compile("\n[ \t\u3000]*(?:" + "|".join(map(re.escape, total_words)) + ")") if total_words else None
+        #: a 。 before one of the rules' scope.through words (。其中，…) does not end a list
+        through = sorted({w for r in self.scoped for w in r.scope_through}, key=len, reverse=True)
+        self.scope_through = re.compile("。(?=[ \t\u3000]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
@@ -340,8 +358,9 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
     return metrics, rules
 
 
-def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems) -> object | None:
-    where = f"pattern {index}"
+def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems,
+                     kind: str = "pattern") -> object | None:
+    where = f"{kind} {index}"
     if not isinstance(src, str) or not src:
         problems.append(Problem(file, line, f"{where} must be a non-empty text, got {src!r}", rule_id))
         return None
@@ -430,6 +449,14 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if not_before is None:
         problems.append(Problem(file, entry.line_of("not_before"), f"not_before must be a list of words, got {entry.get('not_before')!r}", label))
         not_before = []
+    totals = word_list(entry.get("totals") or [])
+    if totals is None:
+        problems.append(Problem(file, entry.line_of("totals"), f"totals must be a list of words, got {entry.get('totals')!r}", label))
+        totals = []
+    near = entry.get("near", True)
+    if not isinstance(near, bool):
+        problems.append(Problem(file, entry.line_of("near"), f"near must be true or false, got {near!r}", label))
+        near = True
     columns = entry.get("columns", False)
     if not isinstance(columns, bool):
         problems.append(Problem(file, entry.line_of("columns"), f"columns must be true or false, got {columns!r}", label))
@@ -453,7 +480,18 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
         lines.append(at)
         compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
+    unless, unless_lines = [], []
+    sources = entry.get("unless", [])
+    sources = [sources] if isinstance(sources, str) else (sources or [])
+    if not isinstance(sources, list):
+        problems.append(Problem(file, entry.line_of("unless"), "unless must be a list of regexes", label))
+        sources = []
+    for i, src in enumerate(sources, 1):
+        at = _line_of_item(sources, i - 1, entry.line_of("unless"))
+        unless_lines.append(at)
+        unless.append(_compile_pattern(src, label, keywords, file, at, i, problems, "unless pattern"))
     scope = _parse_scope(entry, file, label, problems)
+    scope.update(_parse_respectively(entry, file, label, problems))
     topic = _parse_topic(entry, file, label, problems)
     context = _parse_context(entry, file, label, problems)
     examples = _parse_examples(entry, file, label, problems)
@@ -462,7 +500,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                columns=columns, **scope, **topic, **context,
+                near=near, totals=tuple(totals), unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 
@@ -496,10 +534,26 @@ def _parse_scope(entry: LineDict, file: str, label: str, problems: list[Problem]
         return {}
     out = {"scope_after": _whole(raw, "after", 0, 0, 400, "scope", file, label, problems),
            "scope_before": _whole(raw, "before", 0, 0, 400, "scope", file, label, problems)}
-    for key in ("stop", "skip"):
+    for key in ("stop", "skip", "through"):
         out[f"scope_{key}"] = tuple(_words(raw, key, "scope", file, label, problems))
     if "after" not in raw and "before" not in raw:
         problems.append(Problem(file, entry.line_of("scope"), "scope needs `after` or `before` (characters a list may run)", label))
+    return out
+
+
+def _parse_respectively(entry: LineDict, file: str, label: str, problems: list[Problem]) -> dict:
+    raw = _sub_mapping(entry, "respectively", RESPECTIVELY_FIELDS, file, label, problems,
+                       "{words: [分别], shared: [均], measures: [率, 度]}")
+    if raw is None:
+        return {}
+    out = {f"resp_{key}": tuple(_words(raw, key, "respectively", file, label, problems))
+           for key in ("words", "shared", "measures")}
+    triggers = out["resp_words"] + out["resp_shared"]
+    if not triggers:
+        problems.append(Problem(file, entry.line_of("respectively"),
+                                "respectively needs `words` (分别) or `shared` (均)", label))
+        return {}
+    out["resp_re"] = re.compile("|".join(re.escape(w) for w in sorted(triggers, key=len, reverse=True)))
     return out
 
 
@@ -528,8 +582,9 @@ def _words_where(entry: LineDict, key: str, fields: set, within_default: str, fi
         problems.append(Problem(file, raw.line_of("words"), f"{key}.words must be a non-empty list of words, got {raw.get('words')!r}", label))
         words = []
     within = raw.get("within", within_default)
-    if within not in TOPIC_WITHIN:
-        problems.append(Problem(file, raw.line_of("within"), f"{key}.within must be one of {', '.join(TOPIC_WITHIN)}, got {within!r}", label))
+    allowed = TOPIC_WITHIN + (("table",) if key == "context" else ())
+    if within not in allowed:
+        problems.append(Problem(file, raw.line_of("within"), f"{key}.within must be one of {', '.join(allowed)}, got {within!r}", label))
         within = within_default
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
     return raw, {f"{key}_words": tuple(words), f"{key}_within": within, f"{key}_re": pattern,

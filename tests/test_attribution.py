@@ -54,6 +54,33 @@ CASES = [
     ("机构名称  贷款余额  较年初增加  增速\n农业银行  58.62亿元  4.31亿元  7.9%\n工商银行  31.07亿元  2.15亿元  7.4%\n",
      "loan_amount", [5862000000, 3107000000]),
     ("项目名称 任务量 单位\n人工造林 5000 亩\n封山育林 12000 亩\n森林抚育 8000 亩\n", "afforestation_area", [5000, 12000]),
+    # --- unless: planting densities and stocks are vetoed, quotas per person are not
+    ("按每亩平均用苗110株测算，约需苗木702万株；补植补造按每亩25株测算，共需苗木约200万株。",
+     "seedling_count", [7020000, 2000000]),
+    ("全市适龄公民每人每年义务植树5株，城镇居民每户不少于2株。", "seedling_count", [5, 2]),
+    ("栽植樟子松容器苗12万株，每穴2至3株，株行距2米×3米。", "seedling_count", [120000]),
+    ("全县尚有中度以上石漠化土地21.4万亩，今年完成石漠化治理1.2万亩。", "afforestation_area", [12000]),
+    # --- a numbered lead phrase governs the sentence after it
+    ("（二）普惠小微贷款。余额36.8亿元，同比增长19.7%，一季度增加2.9亿元。\n（三）创业担保贷款。一季度新发放6840万元、391笔，完成全年2.5亿元任务的27.4%。",
+     "loan_amount", [3680000000, 68400000, 250000000]),
+    # --- a column headed only 金额 under a caption about loans; a total row
+    ("创业担保贷款任务分解见下表。\n经办银行   任务金额   扶持人数\n县农商银行   9000万元   500人\n邮储银行   5000万元   280人\n合计   1.4亿元   780人\n",
+     "loan_amount", [90000000, 50000000, 140000000]),
+    ("创业补贴发放情况见下表。\n单位   补贴金额   人数\n城关镇   42万元   210人\n东关镇   18万元   90人\n", "loan_amount", []),
+    ("项目 完成面积 占年度任务\n人工造林 9.6万亩 73.8%\n封山育林 11.2万亩 70%\n合计 20.8万亩 72%\n",
+     "afforestation_area", [96000, 112000, 208000]),
+    ("项目 完成面积\n森林抚育 9.6万亩\n低效林改造 5万亩\n合计 14.6万亩\n", "afforestation_area", []),
+    # --- respectively: the k-th measure takes the k-th figure; an item without a measure shares the next one's
+    ("全市群众安全感满意率、平安建设知晓率、参与率分别为97.3%、86.4%、52.8%。", "satisfaction_rate", [97.3]),
+    ("城镇居民安全感、满意度分别为96.8%、95.9%。", "satisfaction_rate", [95.9]),
+    ("城镇和农村居民满意度分别为95.1%、96.3%。", "satisfaction_rate", [95.1, 96.3]),
+    ("按时办结率、回复率、满意率均为100%。", "satisfaction_rate", [100]),
+    ("政策知晓率和群众满意率分别为91.6%。", "satisfaction_rate", []),
+    # --- scope.through: a breakdown that opens its own sentence with 其中
+    ("现场签约授信总额86亿元。其中，农业银行32亿元、建设银行28亿元；县财政安排贴息资金860万元。",
+     "loan_amount", [8600000000, 3200000000, 2800000000]),
+    ("今年全县完成营造林5.6万亩。其中，东乡2.1万亩，西乡1.8万亩，森林抚育1.7万亩。",
+     "afforestation_area", [56000, 21000, 18000]),
 ]
 
 
