@@ -91,7 +91,12 @@ class Sentences:
         if found is None:
             text = self.text
             # （二）普惠小微贷款。余额41.6亿元: the 。 of a lead phrase does not end the list
-            leads = {m.end() - 2 for m in _LEAD.finditer("\n" + text)} if "。" in text else set()
+            leads = set()
+            if "。" in text:
+                leads.update(m.end() - 1 for m in _LEAD.finditer(text))
+                first = _LEAD.match("\n" + text[:_LEAD_LONGEST])   # the text's first line
+                if first:
+                    leads.add(first.end() - 2)
             if through is not None and "。" in text:
                 leads.update(m.start() for m in through.finditer(text))
             if leads:
@@ -121,9 +126,10 @@ class Sentences:
 
 #: a numbered lead phrase that opens a paragraph as a sentence of its own and names the
 #: subject of what follows — （二）普惠小微贷款。 一是国土绿化。 3.创业担保贷款。 — does not end a
-#: list (matched in "\n" + text: its 。 is at m.end() - 2 in the text)
+#: list (its 。 is the last character of the match; the first line is matched with a "\n" put in front)
 _LEAD = re.compile(r"\n[ \t\u3000]*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}(?:、|是)|\d{1,2}[、.．])"
                    r"[^，,：:；;。！？!?\d\n]{2,16}。")
+_LEAD_LONGEST = 30
 
 #: the one-character sentence ends (_SENTENCE_END less the ASCII stop): a plain character
 #: class, which `re` scans about twice as fast as the alternation
@@ -320,7 +326,7 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
     if contextual:
         _in_context(doc, qs, claims)
     if ruleset.vetoing:
-        _vetoes(doc, qs, claims)
+        _vetoes(doc, qs, claims, wanted)
     if doc.paired_out:
         for k, found in enumerate(claims):
             if found:
@@ -365,7 +371,10 @@ def _in_its_context(doc: _Doc, rule: Rule, pos: int) -> bool:
     return doc.sections.mentions(rule.context_re, within, rule.context_min, pos) is not None
 
 
-def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
+_NO_VETO: frozenset = frozenset()
+
+
+def _vetoes(doc: _Doc, qs: list[Quantity], claims, wanted: list[int]) -> None:
     """Drop the claims of a rule one of whose ``unless`` patterns matches the figure's
     sentence with ``{Q}`` on the figure (每亩补植30至50株: a planting density, not a number of
     seedlings). Only the claimed figures of such rules are looked at, sentence by sentence."""
@@ -377,7 +386,8 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     vetoed: dict[str, set] = {}          # in the current sentence: rule id → the vetoed indices
     masked: dict[str, tuple] = {}        # in the current sentence: unit → the masked sentence
     starts = None
-    for k, found in enumerate(claims):
+    for k in wanted:                     # no other figure has a claim
+        found = claims[k]
         if not found:
             continue
         for c in found:
@@ -400,6 +410,8 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
             rule = c.rule
             if rule.unless:
                 out = vetoed.get(rule.id)
+                if out is None and rule.unless_trigger is not None and not rule.unless_trigger.search(text, lo, hi):
+                    out = vetoed[rule.id] = _NO_VETO
                 if out is None:
                     m = masked.get(rule.unit)
                     if m is None:

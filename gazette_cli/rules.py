@@ -83,6 +83,7 @@ class Rule:
     resp_re: object = None
     unless: list = field(default_factory=list)          # compiled: patterns that veto a claim
     unless_lines: list = field(default_factory=list)
+    unless_trigger: object = None        # characters one of which any unless match holds (a prefilter)
     scope_after: int = 0                 # scope: how far a keyword's list runs on after it
     scope_before: int = 0                # …and back before it (a list that ends at the keyword)
     scope_stop: tuple[str, ...] = ()     # words that end a list besides `exclude`
@@ -390,6 +391,64 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
         return None
 
 
+def _unless_trigger(sources, keywords) -> re.Pattern | None:
+    """A character class that every match of every `unless` pattern must hold one character
+    of (每 in 每(?:亩|穴)…{Q}; one of 密株亩… in (?:密度|株行距|亩均)…{Q}), so that a sentence
+    without one is never masked and searched; None when a pattern has no such character or
+    cannot be read (then every sentence is searched)."""
+    try:
+        import re._parser as sre_parse      # Python 3.11+
+    except ImportError:                       # pragma: no cover
+        import sre_parse
+    found: set[str] = set()
+    for src in sources:
+        body = src.replace("{Q}", SENTINEL).replace("{N}", SENTINEL)
+        body = body.replace("{K}", "(?:" + "|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)) + ")")
+        try:
+            chars = _required_chars(sre_parse.parse(body))
+        except Exception:                     # syntax of `regex` that `re` does not read
+            return None
+        if not chars:
+            return None
+        found |= chars
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(found)) + "]")
+
+
+def _required_chars(items) -> frozenset | None:
+    """The smallest set of characters one of which every match of the parsed sequence holds."""
+    best = None
+    for op, av in items:
+        got = _required_of(op, av)
+        if got and (best is None or len(got) < len(best)):
+            best = got
+    return best
+
+
+def _required_of(op, av) -> frozenset | None:
+    try:
+        import re._constants as c             # Python 3.11+
+    except ImportError:                       # pragma: no cover
+        import sre_constants as c
+    if op is c.LITERAL:
+        ch = chr(av)
+        return None if ch == SENTINEL else frozenset(ch)
+    if op is c.IN:
+        if any(o is not c.LITERAL for o, _ in av):
+            return None
+        chars = frozenset(chr(v) for _, v in av)
+        return None if SENTINEL in chars else chars
+    if op is c.SUBPATTERN:
+        return _required_chars(av[-1])
+    if op is c.BRANCH:
+        sets = [_required_chars(b) for b in av[1]]
+        return None if any(x is None for x in sets) else frozenset().union(*sets)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT) or op is getattr(c, "POSSESSIVE_REPEAT", None):
+        return _required_chars(av[2]) if av[0] >= 1 else None
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _required_chars(av)
+    return None
+
+
 def _line_of_item(container, index: int, default: int) -> int:
     return container.line_of(index) if isinstance(container, LineList) else default
 
@@ -490,6 +549,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
         at = _line_of_item(sources, i - 1, entry.line_of("unless"))
         unless_lines.append(at)
         unless.append(_compile_pattern(src, label, keywords, file, at, i, problems, "unless pattern"))
+    trigger = _unless_trigger(sources, keywords) if unless and all(unless) else None
     scope = _parse_scope(entry, file, label, problems)
     scope.update(_parse_respectively(entry, file, label, problems))
     topic = _parse_topic(entry, file, label, problems)
@@ -500,7 +560,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                near=near, totals=tuple(totals), unless=unless, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
+                near=near, totals=tuple(totals), unless=unless, unless_trigger=trigger, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 

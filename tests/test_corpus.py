@@ -76,7 +76,7 @@ def test_tuned_part_f1(scores):
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     assert (tp + fn) >= 900                    # the gold holds this many metric figures
-    assert precision >= 0.99 and f1 >= 0.985, (precision, recall, f1, per_metric)
+    assert precision >= 0.995 and f1 >= 0.99, (precision, recall, f1, per_metric)
 
 
 def test_every_metric_holds(scores):
