@@ -13,6 +13,7 @@ contain a numeral (一切, 四川, 统一, the units file's ``scanner: not_numbe
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -179,6 +180,8 @@ class Scanner:
                 out.extend(q)
             else:
                 out.append(q)
+        if not all_numbers:
+            out = _shared_units(text, out)
         return _join_bounds(text, out, all_numbers)
 
     def _bare_parts(self, text: str, m) -> list[Quantity]:
@@ -532,6 +535,48 @@ def _trailing_multiplier(tok: str) -> Decimal:
     for ch in tok[i:]:
         mult *= values[ch]
     return mult
+
+
+#: a bare number that ends right before a list separator (0.62、 0.37和)
+_BARE_ITEM = re.compile(r"(?<![0-9A-Za-z０-９.．%％/／:：-])[0-9]+(?:\.[0-9]+)?$")
+#: the last number of such a list: digits, then 万/亿, then its unit
+_LAST_ITEM = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿萬億]{0,2})")
+_LIST_SEPARATORS = frozenset("、和与及")
+_POWER_OF = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+
+
+def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Numbers listed before a quantity, parted by 、 和 与 or 及, share its unit and its
+    万/亿: 分别提高0.62、1.5、3.1个百分点 are three quantities in 个百分点, 分别授信30、20亿元 two
+    in 亿元 (as 3至5万亩 is a range of 万亩). Only plain Arabic numbers, the last one with its
+    unit right after it and no qualifier word before any of them."""
+    out: list[Quantity] = []
+    prev_end = 0
+    for q in qs:
+        s = q.start
+        if q.value is not None and q.unit and s == q.text_start and s > 1 and text[s - 1] in _LIST_SEPARATORS:
+            last = _LAST_ITEM.match(text, s)
+            if last is not None:
+                mult = Decimal(1)
+                for c in last.group(2):
+                    mult *= _POWER_OF[c]
+                try:
+                    per = q.value / (Decimal(last.group(1)) * mult)   # the unit's factor
+                except ArithmeticError:
+                    per = None
+                items = []
+                pos = s
+                while per is not None and len(items) < 20 and pos > 1 and text[pos - 1] in _LIST_SEPARATORS:
+                    m = _BARE_ITEM.search(text, max(prev_end, pos - 25), pos - 1)
+                    if m is None or text[m.start() - 1:m.start()] in _ORDINAL_BEFORE:
+                        break
+                    items.append(Quantity(start=m.start(), end=m.end(), text_start=m.start(),
+                                          value=Decimal(m.group()) * mult * per, unit=q.unit, unit_kind=q.unit_kind))
+                    pos = m.start()
+                out.extend(reversed(items))
+        out.append(q)
+        prev_end = q.end
+    return out
 
 
 def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:

@@ -149,3 +149,19 @@ def test_table_cells_after_numbers_are_read(text, want):
                                   "破除城乡二元结构", "依靠三次产业共同带动", "打通“最后一公里”"])
 def test_words_made_with_numerals_are_no_quantity(text):
     assert quantities_text(text) == []
+
+
+@pytest.mark.parametrize("text, want", [
+    # numbers listed before a quantity share its unit and its 万/亿
+    ("分别比上年提高0.62、1.5、3.1个百分点", [(0.62, "个百分点"), (1.5, "个百分点"), (3.1, "个百分点")]),
+    ("与上年相比分别上升了0.37和0.52个百分点", [(0.37, "个百分点"), (0.52, "个百分点")]),
+    ("农业银行、建设银行分别授信30、20亿元", [(3e9, "元"), (2e9, "元")]),
+    ("两镇分别完成造林1.2与0.8万公顷", [(2, "镇"), (12000, "公顷"), (8000, "公顷")]),
+    # not: an ordinal, a number with a unit of its own, a number inside another, a qualifier
+    ("第1、2名", [(2, "名")]),
+    ("满意率分别为95.2%、96.1%", [(95.2, "%"), (96.1, "%")]),
+    ("编号A3、5家企业", [(5, "家")]),
+    ("3、约5万亩", [(50000, "亩")]),
+])
+def test_numbers_listed_before_a_quantity_share_its_unit(text, want):
+    assert [(float(r.value), r.unit) for r in quantities_text(text)] == want
