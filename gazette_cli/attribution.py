@@ -807,9 +807,9 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
                     _add(claims[k], Claim(rule, found[0], "scope", found[1]))
 
 
-_CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n、]")
+_CLAUSE_END = re.compile(rf"[，,。；;！？!?：:\n、]|{_ASCII_STOP}")   # a sentence end ends a clause too
 #: where the noun phrase after a quantity ends: its clause, or a bracket that opens an aside
-_TAIL_END = re.compile(r"[，,。；;！？!?：:\n、（(]")
+_TAIL_END = re.compile(rf"[，,。；;！？!?：:\n、（(]|{_ASCII_STOP}")
 
 
 def _governing_back(text: str, hits, fits: list[Quantity]) -> set:
