@@ -799,7 +799,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
             if not mine:
                 continue
             stops = ruleset.stops_for(rule, hits)
-            back = _governing_back(text, mine, [qs[k] for k in fits])
+            back = _governing_back(text, mine, [qs[k] for k in group])
             prepared = _prepared(ruleset, rule)
             for k in todo:
                 found = scope_of(text, qs[k], rule, mine, stops, back, prepared)[0]
@@ -812,14 +812,15 @@ _CLAUSE_END = re.compile(rf"[，,。；;！？!?：:\n、]|{_ASCII_STOP}")   # a
 _TAIL_END = re.compile(rf"[，,。；;！？!?：:\n、（(]|{_ASCII_STOP}")
 
 
-def _governing_back(text: str, hits, fits: list[Quantity]) -> set:
-    """The hits that may govern a list before them: those with no quantity of their own
-    in the clause after them (…98%、群众满意率稳定在92%: 满意率 has its figure)."""
+def _governing_back(text: str, hits, near: list[Quantity]) -> set:
+    """The hits that may govern a list before them: those with no quantity of their own,
+    in any unit, in the clause after them (…98%、群众满意率稳定在92%: 满意率 has its figure;
+    …低产林改造3.7万亩、义务植树1500万株: 义务植树 names the trees, not the list)."""
     out = set()
     for h in hits:
         m = _CLAUSE_END.search(text, h[1])
         end = m.start() if m else len(text)
-        if not any(h[1] <= q.text_start < end for q in fits):
+        if not any(h[1] <= q.text_start < end for q in near):
             out.add(h)
     return out
 
