@@ -359,6 +359,22 @@ def _parse_file(path: Path, units: Units, problems: list[Problem]):
     return metrics, rules
 
 
+def _pattern_list(entry, key: str, kind: str, label: str, keywords, file: str, problems) -> tuple[list, list, list]:
+    """(sources, compiled, lines) of a rule's list of regexes (`patterns` or `unless`); a
+    single string is a list of one."""
+    sources = entry.get(key, [])
+    sources = [sources] if isinstance(sources, str) else ([] if sources is None else sources)
+    if not isinstance(sources, list):
+        problems.append(Problem(file, entry.line_of(key), f"{key} must be a list of regexes", label))
+        sources = []
+    compiled, lines = [], []
+    for i, src in enumerate(sources, 1):
+        at = _line_of_item(sources, i - 1, entry.line_of(key))
+        lines.append(at)
+        compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems, kind))
+    return sources, compiled, lines
+
+
 def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: int, problems,
                      kind: str = "pattern") -> object | None:
     where = f"{kind} {index}"
@@ -527,28 +543,8 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
             problems.append(Problem(file, entry.line_of(key), f"{key} must be a whole number{' from 0 to 200' if key != 'priority' else ''}, got {v!r}", label))
             v = default
         ints[key] = v
-    sources = entry.get("patterns", [])
-    sources = [sources] if isinstance(sources, str) else sources
-    compiled, lines = [], []
-    if sources is None:
-        sources = []
-    if not isinstance(sources, list):
-        problems.append(Problem(file, entry.line_of("patterns"), "patterns must be a list of regexes", label))
-        sources = []
-    for i, src in enumerate(sources, 1):
-        at = _line_of_item(sources, i - 1, entry.line_of("patterns"))
-        lines.append(at)
-        compiled.append(_compile_pattern(src, label, keywords, file, at, i, problems))
-    unless, unless_lines = [], []
-    sources = entry.get("unless", [])
-    sources = [sources] if isinstance(sources, str) else (sources or [])
-    if not isinstance(sources, list):
-        problems.append(Problem(file, entry.line_of("unless"), "unless must be a list of regexes", label))
-        sources = []
-    for i, src in enumerate(sources, 1):
-        at = _line_of_item(sources, i - 1, entry.line_of("unless"))
-        unless_lines.append(at)
-        unless.append(_compile_pattern(src, label, keywords, file, at, i, problems, "unless pattern"))
+    _, compiled, lines = _pattern_list(entry, "patterns", "pattern", label, keywords, file, problems)
+    sources, unless, unless_lines = _pattern_list(entry, "unless", "unless pattern", label, keywords, file, problems)
     trigger = _unless_trigger(sources, keywords) if unless and all(unless) else None
     scope = _parse_scope(entry, file, label, problems)
     scope.update(_parse_respectively(entry, file, label, problems))
