@@ -214,7 +214,7 @@ class Grammar:
         itself and calls the grammar only where it cannot be sure."""
         others_match, ranged, others = self.others.match, self.ranged.match, self._other_firsts
         starts, fast, slow = self._starts, self._fast.match, _SLOW
-        digits = self._fast.firsts
+        fast_firsts = self._fast.firsts
         pos = 0   # where the last match ended: finditer never starts inside a match
         for c in self.candidates.finditer(text):
             s, e = c.span()
@@ -230,7 +230,7 @@ class Grammar:
             p = s if s >= pos else pos
             while p < e:
                 c = text[p]
-                if c in digits:   # an ASCII or lone Chinese digit: no other alternative starts here
+                if c in fast_firsts:   # an ASCII or lone Chinese digit: no other alternative starts here
                     m = fast(text, p)
                     if m is slow:
                         m = ranged(text, p)

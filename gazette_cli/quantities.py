@@ -540,9 +540,8 @@ def _trailing_multiplier(tok: str) -> Decimal:
 #: a bare number that ends right before a list separator (0.62、 0.37和)
 _BARE_ITEM = re.compile(r"(?<![0-9A-Za-z０-９.．%％/／:：-])[0-9]+(?:\.[0-9]+)?$")
 #: the last number of such a list: digits, then 万/亿, then its unit
-_LAST_ITEM = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿萬億]{0,2})")
+_LAST_ITEM = re.compile(r"([0-9]+(?:\.[0-9]+)?)[万亿萬億]{0,2}")
 _LIST_SEPARATORS = frozenset("、和与及")
-_POWER_OF = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
 
 def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -557,9 +556,7 @@ def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
         if q.value is not None and q.unit and s == q.text_start and s > 1 and text[s - 1] in _LIST_SEPARATORS:
             last = _LAST_ITEM.match(text, s)
             if last is not None:
-                mult = Decimal(1)
-                for c in last.group(2):
-                    mult *= _POWER_OF[c]
+                mult = _trailing_multiplier(last.group())
                 try:
                     per = q.value / (Decimal(last.group(1)) * mult)   # the unit's factor
                 except ArithmeticError:

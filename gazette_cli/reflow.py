@@ -80,12 +80,15 @@ def _ends_sentence(s: str) -> bool:
     return last in TERMINAL or (last in _CLOSERS and len(s) > 1 and s[-2] in TERMINAL)
 
 
+_ARABIC = frozenset("0123456789０１２３４５６７８９")
+
+
 def _ends_in_field(s: str) -> bool:
     """Does a line end in digits right after : - or / (08:10, 浏览次数:1206, 2025-01-08):
     a web page's byline or a date, not a figure that a break cut? Before a paragraph that
     opens with a number (2024年，…), the break is kept unless the line was full."""
     k = len(s)
-    while k and s[k - 1] in "0123456789０１２３４５６７８９":
+    while k and s[k - 1] in _ARABIC:
         k -= 1
     return 0 < k < len(s) and s[k - 1] in ":：-/／"
 
@@ -101,8 +104,6 @@ def _cut_figure(s: str, nxt: str) -> bool:
     end = s.rstrip("万亿萬億千百")
     return len(s) - len(end) <= 2 and end[-1:] in _ARABIC and not nxt[0].isdigit() and nxt[0] not in _PUNCT
 
-
-_ARABIC = frozenset("0123456789０１２３４５６７８９")
 
 
 #: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap
