@@ -421,16 +421,7 @@ def _vetoes(doc: _Doc, qs: list[Quantity], claims, wanted: list[int]) -> None:
                         fits = [i for i in range(bisect_left(starts, lo), bisect_left(starts, hi))
                                 if fits_unit(unit, qs[i].unit)]
                         m = masked[unit] = _mask(text, lo, hi, qs, fits)
-                    sentence, where = m
-                    out = vetoed[rule.id] = set()
-                    for pattern in rule.unless:
-                        try:
-                            for hit in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
-                                i = where.get(hit.start("Q"))
-                                if i is not None:
-                                    out.add(i)
-                        except TimeoutError:
-                            continue
+                    out = vetoed[rule.id] = set(_veto_hits(*m, rule))
                 if k in out:
                     continue
             keep.append(c)
@@ -1138,13 +1129,23 @@ def _vetoed_by(text: str, q: Quantity, rule: Rule, lo: int, hi: int) -> str | No
     if not rule.unless:
         return None
     sentence, where = _mask(text, lo, hi, [q], [0])
-    for i, pattern in enumerate(rule.unless, 1):
+    i = _veto_hits(sentence, where, rule).get(0)
+    return f"unless pattern {i} matches: {sentence.replace(SENTINEL, '{Q}')[:60]!r}" if i else None
+
+
+def _veto_hits(sentence: str, where: dict[int, int], rule: Rule) -> dict[int, int]:
+    """Quantity index → the number of the first of the rule's unless patterns that matches
+    the masked sentence with {Q} on it (a pattern that times out vetoes nothing)."""
+    out: dict[int, int] = {}
+    for n, pattern in enumerate(rule.unless, 1):
         try:
-            if any(where.get(m.start("Q")) == 0 for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT)):
-                return f"unless pattern {i} matches: {sentence.replace(SENTINEL, '{Q}')[:60]!r}"
+            for hit in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+                i = where.get(hit.start("Q"))
+                if i is not None:
+                    out.setdefault(i, n)
         except TimeoutError:
             continue
-    return None
+    return out
 
 
 def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits) -> str:
