@@ -1107,9 +1107,12 @@ def _clause(text: str, start: int, end: int, limit: int = 40) -> tuple[int, int]
 
 # ---- why not: what kept each rule from an unclaimed quantity ----
 
-def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> list[str]:
+def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences,
+            qs: list[Quantity] | None = None) -> list[str]:
     """For an unclaimed quantity, one line per rule that takes its unit: the nearest
-    keyword of the rule and what stopped it (`explain`)."""
+    keyword of the rule and what stopped it (`explain`). `qs`: all the text's quantities,
+    so that an unless pattern sees the sentence as the claims pass saw it ({N} on the other
+    figures in the rule's unit)."""
     out = []
     lo, hi = sentences.bounds(q.text_start, q.end)
     hits = ruleset.keyword_hits(text, lo, hi)
@@ -1118,18 +1121,19 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences) -> l
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):
             continue
-        vetoed = _vetoed_by(text, q, rule, lo, hi)
+        vetoed = _vetoed_by(text, q, rule, lo, hi, qs or [q], ruleset.fits_unit)
         out.append(f"{rule.id}: {vetoed or _diagnose(text, q, rule, ruleset, hits, period_hits)}")
     return out
 
 
-def _vetoed_by(text: str, q: Quantity, rule: Rule, lo: int, hi: int) -> str | None:
+def _vetoed_by(text: str, q: Quantity, rule: Rule, lo: int, hi: int, qs: list[Quantity], fits_unit) -> str | None:
     """'unless pattern N matches' when one of the rule's unless patterns matches the
-    sentence with {Q} on `q` (the other figures left as written), else None."""
+    sentence with {Q} on `q` (masked as the claims pass masks it), else None."""
     if not rule.unless:
         return None
-    sentence, where = _mask(text, lo, hi, [q], [0])
-    i = _veto_hits(sentence, where, rule).get(0)
+    group = [i for i, x in enumerate(qs) if (x is q or lo <= x.text_start < hi) and fits_unit(rule.unit, x.unit)]
+    sentence, where = _mask(text, lo, hi, qs, group)
+    i = _veto_hits(sentence, where, rule).get(next(k for k, x in enumerate(qs) if x is q))
     return f"unless pattern {i} matches: {sentence.replace(SENTINEL, '{Q}')[:60]!r}" if i else None
 
 

@@ -141,7 +141,7 @@ def explain_text(text: str, *, path: str = "<text>", ruleset: RuleSet | None = N
         out.append(Explained(
             **_placed(doc, q), metric=c[0].rule.metric if c else None, rule=c[0].rule.id if c else None,
             reason=c[0].reason() if c else None, also_matched=[x.rule.id for x in c[1:]],
-            why_not=[] if c or not ruleset.takes_unit(q.unit) else why_not(doc.scan_text, q, ruleset, doc.sentences)))
+            why_not=[] if c or not ruleset.takes_unit(q.unit) else why_not(doc.scan_text, q, ruleset, doc.sentences, qs)))
     return out
 
 
