@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = sorted((ROOT / "tests" / "corpus" / "fresh").glob("*.txt")) + sorted((ROOT / "tests" / "corpus" / "tuned").glob("*.txt"))
+CORPUS = sorted((ROOT / "tests" / "corpus" / "tuned").glob("*.txt"))
 GAZETTE = [sys.executable, "-m", "gazette_cli.cli"]
 
 
