@@ -33,7 +33,7 @@ from .datafile import cache_dir, store_cache_file   # one cache folder and one w
 _VERSION = 2   # bump when what is stored changes
 #: a stored pattern: this tag, the SHA-256 of the pickle, the pickle
 _MAGIC = b"gazette-pattern-2\n"
-_KEEP = 32     # patterns kept: each edit of the units file makes a new set
+_KEEP = 512    # patterns kept: the scanner's few and each rule pattern; each edit of a units or rules file makes new ones
 
 
 class _OnlyRegex(pickle.Unpickler):

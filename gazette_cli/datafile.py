@@ -230,14 +230,23 @@ def _cache_key(raw: bytes) -> str:
 def _yaml_stamp() -> str:
     """Which PyYAML would parse, without importing it: where it is, its size and time. A
     PyYAML installed anew (another version) makes every entry a miss."""
-    try:
-        from importlib.util import find_spec
-        origin = find_spec("yaml").origin
-        st = os.stat(origin)
-        return f"yaml {origin} {st.st_size} {st.st_mtime_ns}"
-    except Exception:
+    stamp = module_stamp("yaml")
+    if stamp is None:
         import yaml
         return f"yaml {yaml.__version__}"
+    return f"yaml {stamp}"
+
+
+def module_stamp(name: str) -> str | None:
+    """Which installed module `name` is, without importing it: its file, size and time (a
+    package installed anew gives another stamp); None when it cannot be found."""
+    try:
+        from importlib.util import find_spec
+        origin = find_spec(name).origin
+        st = os.stat(origin)
+        return f"{origin} {st.st_size} {st.st_mtime_ns}"
+    except Exception:
+        return None
 
 
 class _Uncacheable(Exception):

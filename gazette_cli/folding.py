@@ -20,18 +20,36 @@ _CJK = (0x3400, 0x9FFF)
 
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[int, str], re.Pattern | None]:
+    pairs = _pairs()
+    if not pairs:
+        return {}, None
+    table = {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs), 2)}
+    return table, re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(table)) + "]")
+
+
+def _pairs() -> str:
+    """Every traditional character OpenCC folds to one simplified one, as pairs in one text
+    (萬万億亿…); "" when OpenCC is missing. Asking OpenCC for ~27,000 characters takes tens of
+    milliseconds, so the answer is kept in the data cache, keyed by OpenCC's installed files."""
+    from .datafile import _MISS, _cache_get, _cache_key, _cache_put, module_stamp
+    stamp = module_stamp("opencc")
+    if stamp is None:      # folding is then off; simplified text is unaffected
+        return ""
+    key = _cache_key(f"opencc t2s {stamp}".encode("utf-8", "surrogateescape"))
+    cached = _cache_get(key)
+    if type(cached) is str and len(cached) % 2 == 0:
+        return cached
     try:
         import opencc
-    except ImportError:   # folding is then off; simplified text is unaffected
-        return {}, None
+    except ImportError:
+        return ""
     chars = [chr(c) for c in range(_CJK[0], _CJK[1] + 1)]
     out = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     if len(out) != len(chars):
-        return {}, None
-    table = {ord(a): b for a, b in zip(chars, out) if len(b) == 1 and a != b}
-    if not table:
-        return {}, None
-    return table, re.compile("[" + "".join(re.escape(chr(k)) for k in sorted(table)) + "]")
+        return ""
+    pairs = "".join(a + b for a, b in zip(chars, out) if len(b) == 1 and a != b)
+    _cache_put(key, pairs)
+    return pairs
 
 
 def fold(text: str) -> str:

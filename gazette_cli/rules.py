@@ -16,13 +16,13 @@ patterns that run away on long monotonous text.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
+from .compiled import compile_pattern
 from .datafile import LineDict, LineList, load_yaml, word_list
 from .errors import DataFileError, Problem
 from .resources import default_rules_dir
@@ -288,6 +288,7 @@ def _close(word, choices) -> str:
     """' (did you mean 'x'?)' when `word` looks like a misspelling of one of `choices`."""
     if not isinstance(word, str):
         return ""
+    import difflib   # only for a message about an unknown word
     near = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean {near[0]!r}?" if near else ""
 
@@ -381,7 +382,17 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
     if not isinstance(src, str) or not src:
         problems.append(Problem(file, line, f"{where} must be a non-empty text, got {src!r}", rule_id))
         return None
-    # compile once with same-length stand-ins, so an error position is a position in `src`
+    n = src.count("{Q}")
+    body = src
+    for ph, rx in PLACEHOLDERS.items():
+        body = body.replace(ph, rx)
+    body = body.replace("{K}", "(?:" + "|".join(regex.escape(k) for k in sorted(keywords, key=len, reverse=True)) + ")")
+    if n == 1:
+        try:    # the usual case, read from the disk cache of compiled patterns at a warm start
+            return compile_pattern(body)
+        except regex.error:
+            pass
+    # something is wrong: compile with same-length stand-ins, so an error position is a position in `src`
     try:
         regex.compile(src.replace("{Q}", "QQQ").replace("{N}", "NNN").replace("{K}", "KKK"))
     except regex.error as exc:
@@ -389,16 +400,11 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
         at = f" at position {pos}: {src[:pos]}⟨here⟩{src[pos:]}" if pos is not None else ""
         problems.append(Problem(file, line, f"{where} does not compile: {getattr(exc, 'msg', exc)}{at}", rule_id))
         return None
-    n = src.count("{Q}")
     if n != 1:
         what = ("has no {Q}: mark where the claimed quantity stands with {Q}" if n == 0
                 else f"has {n} {{Q}}: a pattern claims one quantity, mark the others with {{N}}")
         problems.append(Problem(file, line, f"{where} {what}", rule_id))
         return None
-    body = src
-    for ph, rx in PLACEHOLDERS.items():
-        body = body.replace(ph, rx)
-    body = body.replace("{K}", "(?:" + "|".join(regex.escape(k) for k in sorted(keywords, key=len, reverse=True)) + ")")
     try:
         return regex.compile(body)
     except regex.error as exc:  # e.g. a group of its own named Q

@@ -120,3 +120,18 @@ def test_a_folder_others_can_write_to_is_not_used(cache):
         assert path.read_bytes() == b"planted"    # neither read nor written
     finally:
         cache.chmod(0o700)
+
+
+def test_the_rules_patterns_are_read_from_the_cache(cache, monkeypatch):
+    """A warm start compiles none of the rules' patterns: they come from the disk cache,
+    the same patterns a compile gives."""
+    from gazette_cli.rules import load_rules
+    first = load_rules(packs=("extended",))
+    compiled_now = []
+    real = regex.compile
+    monkeypatch.setattr(regex, "compile", lambda *a, **k: compiled_now.append(a[0]) or real(*a, **k))
+    second = load_rules(packs=("extended",))
+    patterns = lambda rs: [p.pattern for r in rs.rules for p in (*r.patterns, *r.unless) if p is not None]  # noqa: E731
+    assert len(patterns(first)) >= 12 and patterns(second) == patterns(first)
+    assert compiled_now == []
+    assert len(_files(cache)) >= len(set(patterns(first)))

@@ -2,6 +2,7 @@
 import pytest
 
 from gazette_cli import extract_text, quantities_text
+from gazette_cli import folding
 from gazette_cli.folding import fold
 
 PAIRS = [
@@ -30,3 +31,22 @@ def test_simplified_text_is_returned_as_is():
 def test_quantities_in_traditional_script():
     got = [(r.text, r.value, r.unit) for r in quantities_text("新增綠地面積3.5萬平方米，栽植喬木2萬棵")]
     assert got == [("3.5萬平方米", 35000, "平方米"), ("2萬棵", 20000, "棵")]
+
+
+@pytest.mark.parametrize("damage", [None, b"", b"not json", b'["other key", "\u842c\u4e07"]', b'[0, 1]'])
+def test_the_table_from_the_cache_is_the_table_from_opencc(damage, tmp_path, monkeypatch):
+    """OpenCC is asked once and its answer kept in the data cache; a missing or damaged entry
+    is asked again, never trusted."""
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GAZETTE_NO_CACHE", raising=False)
+    first = folding._pairs()
+    assert len(first) > 5000 and "萬万" in first and "畝亩" in first and len(first) % 2 == 0
+    entries = list(tmp_path.glob("*.json"))
+    assert len(entries) == 1
+    if damage is not None:
+        entries[0].write_bytes(damage)
+    import opencc
+    asked = []
+    monkeypatch.setattr(opencc.OpenCC, "convert", lambda self, text, _real=opencc.OpenCC.convert: asked.append(1) or _real(self, text))
+    assert folding._pairs() == first
+    assert asked == ([] if damage is None else [1])
