@@ -446,7 +446,7 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
             if rule.patterns:
                 if rule.unit not in masked:
                     masked[rule.unit] = _mask(text, lo, hi, qs, fits)
-                if not _pattern_claims(rule, *masked[rule.unit], fits, claims):
+                if not _pattern_claims(rule, *masked[rule.unit], fits, claims, lo, qs, raw):
                     timed_out.add(rule.id)
                     at = f"line {locate(lo)[0]}" if locate else f"offset {lo}"
                     _warn(warn, f"rule {rule.id} ({rule.file}:{rule.line}): pattern took over {PATTERN_TIMEOUT}s "
@@ -630,18 +630,49 @@ def _followed_by(text: str, pos: int, words) -> bool:
 
 
 def _pattern_claims(rule: Rule, sentence: str, where: dict[int, int], fits: list[int],
-                    claims: list[list[Claim]]) -> bool:
-    """Run a rule's patterns on a masked sentence and record what {Q} lands on; False when a
-    pattern hits the time limit (the rest of its patterns are not run)."""
-    for pattern in rule.patterns:
+                    claims: list[list[Claim]], lo: int = 0, qs=(), hits=()) -> bool:
+    """Run a rule's patterns on a masked sentence (it starts at `lo` of the text) and record
+    what {Q} lands on; False when a pattern hits the time limit (the rest of its patterns are
+    not run). A pattern that opens with {K} is tried only where one of the rule's keywords
+    starts (`hits`, in the text), one that opens with {Q} only on the masked quantities: the
+    matches a search of the whole sentence finds, without running the pattern at every
+    character of it."""
+    starts = rule.pattern_starts
+    for i, pattern in enumerate(rule.patterns):
+        start = starts[i] if i < len(starts) else None
         try:
-            for m in pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT):
+            if start is None:
+                found = pattern.finditer(sentence, overlapped=True, timeout=PATTERN_TIMEOUT)
+            else:
+                at = list(where) if start == "Q" else _masked_starts(hits, lo, where, qs)
+                found = [m for m in (pattern.match(sentence, p, timeout=PATTERN_TIMEOUT) for p in at) if m]
+            for m in found:
                 k = where.get(m.start("Q"))
                 if k is not None and k in fits:
                     _add(claims[k], Claim(rule, len(m.group()) - 1, "pattern"))
         except TimeoutError:
             return False
     return True
+
+
+def _masked_starts(hits, lo: int, where: dict[int, int], qs) -> list[int]:
+    """Where the keyword hits (text offsets, by start) stand in the masked sentence that
+    starts at `lo`, each start once; a hit inside a masked quantity has no place there."""
+    out: list[int] = []
+    shift, masked = 0, iter(where.items())     # characters the masks before a hit removed
+    nxt = next(masked, None)
+    for h in hits:
+        t = h[0]
+        while nxt is not None and qs[nxt[1]].end <= t:
+            q = qs[nxt[1]]
+            shift += q.end - q.text_start - 1
+            nxt = next(masked, None)
+        if nxt is not None and qs[nxt[1]].text_start <= t:
+            continue                           # inside the quantity's mask
+        p = t - lo - shift
+        if not out or out[-1] != p:
+            out.append(p)
+    return out
 
 
 def _warn(warn, msg: str) -> None:

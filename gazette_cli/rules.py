@@ -71,6 +71,7 @@ class Rule:
     keywords: tuple[str, ...]
     patterns: list = field(default_factory=list)        # compiled
     pattern_lines: list = field(default_factory=list)    # the line of each pattern
+    pattern_starts: list = field(default_factory=list)   # of each pattern: "K", "Q" or None (see pattern_start)
     before: int = DEFAULT_BEFORE
     after: int = DEFAULT_AFTER
     exclude: tuple[str, ...] = ()
@@ -413,6 +414,40 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
         return None
 
 
+def pattern_start(src) -> str | None:
+    """"K" when every match of a rule pattern starts with one of the rule's keywords (the
+    pattern opens with {K} and has no `|` outside a group), "Q" when it starts on the claimed
+    quantity (opens with {Q}); else None. The claims pass tries such a pattern only where a
+    keyword or a quantity starts, not at every character of the sentence.
+
+    A hand-written look at the top level of the pattern (escapes, classes, groups), since
+    neither `re` nor `regex` says where a pattern's matches can start; any doubt is None."""
+    if not isinstance(src, str) or src[:3] not in ("{K}", "{Q}"):
+        return None
+    depth, i, n = 0, 3, len(src)
+    while i < n:
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":                       # a class: up to its closing ], which may come first
+            i += 2 if src[i + 1:i + 2] == "^" else 1
+            i += 1                         # a ] right after [ or [^ is a member
+            while i < n and src[i] != "]":
+                i += 2 if src[i] == "\\" else 1
+        elif c == "(":
+            if src[i + 1:i + 3] == "?|" or (src[i + 1:i + 2] == "?" and src[i + 2:i + 3].isalpha()
+                                            and src[i + 2:i + 3] not in "P"):
+                return None                # branch reset or inline flags: not worth reading
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return None
+        i += 1
+    return src[1]
+
+
 def _unless_trigger(sources, keywords) -> re.Pattern | None:
     """A character class that every match of every `unless` pattern must hold one character
     of (每 in 每(?:亩|穴)…{Q}; one of 密株亩… in (?:密度|株行距|亩均)…{Q}), so that a sentence
@@ -549,7 +584,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
             problems.append(Problem(file, entry.line_of(key), f"{key} must be a whole number{' from 0 to 200' if key != 'priority' else ''}, got {v!r}", label))
             v = default
         ints[key] = v
-    _, compiled, lines = _pattern_list(entry, "patterns", "pattern", label, keywords, file, problems)
+    pattern_sources, compiled, lines = _pattern_list(entry, "patterns", "pattern", label, keywords, file, problems)
     sources, unless, unless_lines = _pattern_list(entry, "unless", "unless pattern", label, keywords, file, problems)
     trigger = _unless_trigger(sources, keywords) if unless and all(unless) else None
     scope = _parse_scope(entry, file, label, problems)
@@ -560,7 +595,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if len(problems) > before:
         return None
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
-                pattern_lines=lines, before=ints["before"], after=ints["after"],
+                pattern_lines=lines, pattern_starts=[pattern_start(src) for src in pattern_sources], before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
                 near=near, totals=tuple(totals), unless=unless, unless_trigger=trigger, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),

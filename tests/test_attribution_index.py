@@ -39,3 +39,58 @@ def test_a_split_trie_matches_what_the_flat_one_matches():
     for pos in range(len(text)):
         a, b = flat.match(text, pos), split.match(text, pos)
         assert (a and a.group()) == (b and b.group()), pos
+
+
+# -- patterns tried only where they can start ---------------------------------------------------
+START_CASES = [
+    ("{K}[^。]{0,3}?{Q}", "K"), ("{K}(?:a|b){Q}", "K"), ("{K}[|]{Q}", "K"), ("{K}[]|]{Q}", "K"),
+    ("{K}[^]|]{Q}", "K"), ("{K}\\|{Q}", "K"), ("{K}(?P<x>a|b){Q}", "K"), ("{K}(?=a|b){Q}", "K"),
+    ("{Q}的?(?:草方格|沙障)", "Q"),
+    ("{K}a|b{Q}", None), ("{Q}x|y", None), ("(?<!每){Q}沙障", None), ("{K}(?i)a{Q}", None),
+    ("{K}(?|(a)|(b)){Q}", None), ("a{K}{Q}", None),
+]
+
+
+@pytest.mark.parametrize("src,start", START_CASES)
+def test_where_a_pattern_can_start(src, start):
+    from gazette_cli.rules import pattern_start
+    assert pattern_start(src) == start
+
+
+def _bench_rules(tmp_path):
+    """The benchmark's 200 firing rules (frequent words of the samples as keywords, a
+    {K}-pattern every fourth rule) and some of our own that start with {Q} or neither."""
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root))
+    from benchmarks.bench import corpus_bigrams, write_extra_rules
+    texts = [p.read_text("utf-8") for p in sorted((root / "tests" / "corpus" / "tuned").glob("*.txt"))[:20]]
+    own = tmp_path / "own.yaml"
+    own.write_text(
+        "rules:\n"
+        "  - id: own.q\n    metric: seedling_count\n    keywords: [株]\n    patterns: ['{Q}[^。；]{0,6}?(?:苗|树)']\n"
+        "  - id: own.k\n    metric: afforestation_area\n    keywords: [造林, 人工造林, 林]\n"
+        "    patterns: ['{K}[^。；！？]{0,20}?(?:{N}[、，]){0,3}{Q}']\n"
+        "  - id: own.none\n    metric: loan_amount\n    keywords: [贷款]\n    patterns: ['(?:发放|贷款)[^。]{0,9}?{Q}']\n",
+        encoding="utf-8")
+    return [write_extra_rules(tmp_path / "bench", 200, corpus_bigrams(texts)), own], texts
+
+
+def test_patterns_tried_where_they_start_claim_what_a_search_claims(tmp_path):
+    """The same claims as the plain way, a search of every sentence for every pattern."""
+    from gazette_cli.extraction import explain_text
+    paths, texts = _bench_rules(tmp_path)
+    fast = load_rules(paths, packs=("extended",))
+    assert sum(s is not None for r in fast.rules for s in r.pattern_starts) >= 50
+    plain = load_rules(paths, packs=("extended",))
+    for r in plain.rules:
+        r.pattern_starts = [None] * len(r.patterns)
+    texts = texts + [t for t in TEXTS if t]
+    by_pattern = 0
+    for text in texts:
+        a = [(x.text, x.metric, x.rule, x.reason, x.also_matched) for x in explain_text(text, ruleset=fast)]
+        b = [(x.text, x.metric, x.rule, x.reason, x.also_matched) for x in explain_text(text, ruleset=plain)]
+        assert a == b
+        by_pattern += sum(x[3] is not None and x[3].startswith("pattern") for x in a)
+    assert by_pattern >= 30
