@@ -416,15 +416,30 @@ def _compile_pattern(src, rule_id: str, keywords, file: str, line: int, index: i
 
 def pattern_start(src) -> str | None:
     """"K" when every match of a rule pattern starts with one of the rule's keywords (the
-    pattern opens with {K} and has no `|` outside a group), "Q" when it starts on the claimed
-    quantity (opens with {Q}); else None. The claims pass tries such a pattern only where a
-    keyword or a quantity starts, not at every character of the sentence.
+    pattern opens with {K}, perhaps after look-behinds, and has no `|` outside a group), "Q"
+    when it starts on the claimed quantity ({Q}); else None. The claims pass tries such a
+    pattern only where a keyword or a quantity starts, not at every character of the sentence.
 
     A hand-written look at the top level of the pattern (escapes, classes, groups), since
     neither `re` nor `regex` says where a pattern's matches can start; any doubt is None."""
-    if not isinstance(src, str) or src[:3] not in ("{K}", "{Q}"):
+    if not isinstance(src, str):
         return None
-    depth, i, n = 0, 3, len(src)
+    i = 0
+    while src.startswith(("(?<!", "(?<="), i):      # look-behinds take no character
+        i = _group_end(src, i)
+        if i is None:
+            return None
+    head = src[i:i + 3]
+    if head not in ("{K}", "{Q}") or _group_end(src, i, top=True) is not None:
+        return None
+    return head[1]
+
+
+def _group_end(src: str, i: int, top: bool = False) -> int | None:
+    """Past the group that opens at src[i] (None when it does not close); with `top`, the
+    pattern from i is read to its end instead and None means it has no `|` at its top level
+    (and no inline flags or branch reset, which change how it reads), anything else that it may."""
+    depth, n = 0, len(src)
     while i < n:
         c = src[i]
         if c == "\\":
@@ -437,15 +452,19 @@ def pattern_start(src) -> str | None:
                 i += 2 if src[i] == "\\" else 1
         elif c == "(":
             if src[i + 1:i + 3] == "?|" or (src[i + 1:i + 2] == "?" and src[i + 2:i + 3].isalpha()
-                                            and src[i + 2:i + 3] not in "P"):
-                return None                # branch reset or inline flags: not worth reading
+                                            and src[i + 2:i + 3] != "P"):
+                return i if top else None  # branch reset or inline flags: not worth reading
             depth += 1
         elif c == ")":
             depth -= 1
-        elif c == "|" and depth == 0:
-            return None
+            if depth == 0 and not top:
+                return i + 1
+            if depth < 0:
+                return i if top else None
+        elif c == "|" and depth == 0 and top:
+            return i
         i += 1
-    return src[1]
+    return None
 
 
 def _unless_trigger(sources, keywords) -> re.Pattern | None:

@@ -45,8 +45,10 @@ def test_a_split_trie_matches_what_the_flat_one_matches():
 START_CASES = [
     ("{K}[^。]{0,3}?{Q}", "K"), ("{K}(?:a|b){Q}", "K"), ("{K}[|]{Q}", "K"), ("{K}[]|]{Q}", "K"),
     ("{K}[^]|]{Q}", "K"), ("{K}\\|{Q}", "K"), ("{K}(?P<x>a|b){Q}", "K"), ("{K}(?=a|b){Q}", "K"),
-    ("{Q}的?(?:草方格|沙障)", "Q"),
-    ("{K}a|b{Q}", None), ("{Q}x|y", None), ("(?<!每){Q}沙障", None), ("{K}(?i)a{Q}", None),
+    ("{Q}的?(?:草方格|沙障)", "Q"), ("(?<!每){Q}沙障", "Q"), ("(?<!每[^，)]{0,4})(?<=\\D){K}[^。]{0,9}{Q}", "K"),
+    ("(?<!a|b){K}x{Q}", "K"),
+    ("{K}a|b{Q}", None), ("{Q}x|y", None), ("{K}(?i)a{Q}", None), ("(?<!a){K}a|b{Q}", None),
+    ("(?<!a{K}{Q}", None), ("(?=a){K}{Q}", None), ("{K}a)|b{Q}", None),
     ("{K}(?|(a)|(b)){Q}", None), ("a{K}{Q}", None),
 ]
 
@@ -72,7 +74,9 @@ def _bench_rules(tmp_path):
         "  - id: own.q\n    metric: seedling_count\n    keywords: [株]\n    patterns: ['{Q}[^。；]{0,6}?(?:苗|树)']\n"
         "  - id: own.k\n    metric: afforestation_area\n    keywords: [造林, 人工造林, 林]\n"
         "    patterns: ['{K}[^。；！？]{0,20}?(?:{N}[、，]){0,3}{Q}']\n"
-        "  - id: own.none\n    metric: loan_amount\n    keywords: [贷款]\n    patterns: ['(?:发放|贷款)[^。]{0,9}?{Q}']\n",
+        "  - id: own.none\n    metric: loan_amount\n    keywords: [贷款]\n    patterns: ['(?:发放|贷款)[^。]{0,9}?{Q}']\n"
+        "  - id: own.behind\n    metric: seedling_count\n    keywords: [栽植, 植树]\n"
+        "    patterns: ['(?<!每[^，。]{0,3}){K}[^。；]{0,12}?{Q}', '(?<![每亩])(?<=[，。、\\s]){Q}[^。；]{0,6}?(?:苗|树)']\n",
         encoding="utf-8")
     return [write_extra_rules(tmp_path / "bench", 200, corpus_bigrams(texts)), own], texts
 
