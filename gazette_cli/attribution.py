@@ -485,10 +485,10 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
         start = lo
         for b in _ITEM_LIST_START.finditer(text, max(lo, m.start() - 60), m.start()):
             start = b.end()
-        cuts = [start] + [c.end() for c in _ITEM_SEP.finditer(text, start, m.start())] + [m.start() + 1]
-        items = [(cuts[i], cuts[i + 1] - 1) for i in range(len(cuts) - 1)]
-        if len(items) < 2:
-            continue
+        seps = [c.start() for c in _ITEM_SEP.finditer(text, start, m.start())]
+        # 和/与/及 join the last item (甲、乙和丙); one before a 、 is inside a word (参与, 给与)
+        last = max((c for c in seps if text[c] == "、"), default=start - 1)
+        seps = [c for c in seps if text[c] == "、" or c > last]
         figures, pos = [], m.end()
         for k in group:
             q = qs[k]
@@ -504,6 +504,14 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
             figures.append(k)
             pos = q.end
         if not figures:
+            continue
+        # more items than figures: a 和/与/及 is more likely inside a word (参与) than a join
+        joins = [c for c in seps if text[c] != "、"]
+        while joins and len(seps) + 1 > len(figures) > 1:
+            seps.remove(joins.pop(0))
+        cuts = [start] + [c + 1 for c in seps] + [m.start() + 1]
+        items = [(cuts[i], cuts[i + 1] - 1) for i in range(len(cuts) - 1)]
+        if len(items) < 2:
             continue
         # mine / another measure / none (shares the next item's)
         status = []
