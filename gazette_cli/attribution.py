@@ -936,6 +936,11 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 # ---- columns: a keyword heads the table column a quantity stands in ----
 
+#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no column label; a label
+#: may hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度)
+_FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
+
+
 class _Tables:
     """Tables flattened to lines: a header line of labels, then rows with as many cells
     (``reflow.table_cells``: runs parted by spaces). A cell's header is the label above it.
@@ -990,8 +995,8 @@ class _Tables:
         if len(block) < 2:
             return
         head_start, head = block[0]
-        if any(c.isdigit() for c in self.text[head_start:head[-1][1]]):
-            return
+        if any(_FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
+            return                           # a row of figures, not a header of labels
         rows = [start for start, _ in block[1:]]
         for start, cells in block[1:]:
             self.header[start] = head
