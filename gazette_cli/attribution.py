@@ -1162,11 +1162,20 @@ def why_not(text: str, q: Quantity, ruleset: RuleSet, sentences: Sentences,
     hits = ruleset.keyword_hits(text, lo, hi)
     plo, phi = sentences.periods(ruleset.scope_through).bounds(q.text_start, q.end, limit=600)
     period_hits = ruleset.keyword_hits(text, plo, phi)
+    doc = None
     for rule in ruleset.rules:
         if not ruleset.unit_fits(rule, q.unit):
             continue
-        vetoed = _vetoed_by(text, q, rule, lo, hi, qs or [q], ruleset.fits_unit)
-        out.append(f"{rule.id}: {vetoed or _diagnose(text, q, rule, ruleset, hits, period_hits)}")
+        why = _vetoed_by(text, q, rule, lo, hi, qs or [q], ruleset.fits_unit)
+        if why is None:
+            unmet = None
+            if rule.context_words:
+                doc = doc or _Doc(text, ruleset, sentences)
+                if not _in_its_context(doc, rule, q.start):
+                    unmet = (f"the {rule.context_within} does not mention {'/'.join(rule.context_words[:4])}"
+                             + (f" {rule.context_min} times" if rule.context_min > 1 else "") + " (context)")
+            why = _diagnose(text, q, rule, ruleset, hits, period_hits, unmet)
+        out.append(f"{rule.id}: {why}")
     return out
 
 
@@ -1196,9 +1205,12 @@ def _veto_hits(sentence: str, where: dict[int, int], rule: Rule) -> dict[int, in
     return out
 
 
-def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits) -> str:
+def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period_hits, unmet: str | None = None) -> str:
+    """What stopped `rule` from claiming `q`; `unmet`: its context, when that is not met."""
     mine = own_hits(text, rule, hits)
     if rule.patterns:
+        if unmet and mine:
+            return unmet
         return f"no pattern matched (keyword {mine[0][2]} in the sentence)" if mine else "no keyword in the sentence"
     reasons = []
     cancelled = [h for h in hits if h[2] in rule.keywords and h not in mine]
@@ -1218,7 +1230,9 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
             if m is None:
                 tail = _tail_excluded(text, q.end, rule.exclude, reach=8)
                 reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)" if tail else
+                               f"{word} near, but {unmet}" if unmet else
                                f"{word} near, but a `respectively` list gives the figure to another item")
+                unmet = None
             elif m.group() in _CLAUSE_CHARS:
                 reasons.append(f"{word} in another clause ({m.group()!r} between)")
             else:
@@ -1231,7 +1245,9 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
         reasons.append(f"no keyword in the sentence, and the {rule.topic_within} is not about "
                        f"{'/'.join(rule.topic_words[:3])}")
     if not reasons:
-        return "no keyword in the sentence"
+        return "no keyword in the sentence"     # the context is then beside the point
+    if unmet:
+        reasons.append(unmet)
     return "; ".join(reasons)
 
 

@@ -117,6 +117,10 @@ EXPLAINED = [
       "loan_amount.bank_signing: no keyword in the sentence",
       "loan_amount.count_then_total: no pattern matched (keyword 贷款 in the sentence)",
       "loan_amount.from_to: no pattern matched (keyword 贷款 in the sentence)"]),
+    # a keyword near, but the rule's context is not met: said so, not blamed on something else
+    ("市财政局全年发放生态护林员补贴。新发放1.55亿元。", "1.55亿元", None,
+     ["loan_amount.issued_in_loan_notice: 新发放 near, but the document does not mention 贷款/授信/信贷 5 times (context)",
+      "loan_amount.task_column: 发放 near, but the document does not mention 贷款/授信/信贷/放贷 (context)"]),
 ]
 
 
