@@ -20,6 +20,7 @@ from .inputs import read_issue
 from .records import Explained, MetricRecord, QuantityRecord
 from .reflow import Flow, identity, reflow as do_reflow
 from .rules import RuleSet, load_rules
+from .table_units import add_table_units, unit_reader
 from .units import Units, load_units
 
 __all__ = ["Claim", "Result", "RuleTimeoutWarning", "explain", "explain_text", "extract", "extract_text",
@@ -81,8 +82,9 @@ def _scan(text: str, path: str, units: Units | None, all_numbers: bool, reflow: 
         line, col = flow.line_col(offset)
         warn(f"{path}: line {line}, column {col}: {message}")
 
-    qs = scanner_for(units or load_units()).scan(doc.scan_text, all_numbers=all_numbers,
-                                                 warn=refused if warn else None)
+    scanner = scanner_for(units or load_units())
+    qs = scanner.scan(doc.scan_text, all_numbers=all_numbers, warn=refused if warn else None)
+    qs = add_table_units(doc.scan_text, qs, unit_reader(scanner))
     return doc, qs
 
 

@@ -1,0 +1,166 @@
+"""Figures whose unit a table states once: in a caption (（单位：万元）, 单位：万株) or in the
+header of their column (满意率（%）, 发放金额(万元)).
+
+A statistical table flattened to lines writes its cells as bare numbers (`市农商银行  2168
+43600  97200` under `（单位：万元）`): the scan finds no quantity there, since no unit follows
+the digits. This pass reads such tables after the scan and adds each bare number as a
+quantity in its column's unit — quoted as written (`2168`), valued in the base unit
+(21 680 000 元). The unit text is read by the scanner itself (``1`` + the unit), so every unit,
+multiplier and spelling of the units file works and nothing here lists units.
+
+What the pass leaves alone: a column whose header counts things (笔数, 户数, 序号 …) or gives
+a rate or ratio (完成率, 占比, 供需比) unless the header states its own unit; the
+first column (row labels); a cell that is not a bare number or that the scan already read.
+Only runs of lines with as many cells as the header make the table, as `attribution`'s
+columns read them.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from decimal import Decimal, InvalidOperation
+
+from .quantities import Quantity
+from .reflow import table_cells
+
+#: a caption that states the unit of a whole table, at the end of a line (a title line or one of its own)
+_CAPTION = re.compile(r"[（(]?[ \t\u3000]*单位[ \t\u3000]*[：:][ \t\u3000]*([^\s，,。；;、：:（）()]{1,6})[ \t\u3000]*[）)]?[ \t\u3000]*[：:]?[ \t\u3000]*$",
+                      re.M)
+#: a header cell that states its column's unit: 满意率（%）, 金额(万元), 面积（单位：亩）
+_HEADER_UNIT = re.compile(r"[（(][ \t\u3000]*(?:单位[ \t\u3000]*[：:][ \t\u3000]*)?([^\s（）()，,；;]{1,5})[ \t\u3000]*[）)]$")
+#: a cell that is a bare number: digits, thousands commas, a decimal part
+_BARE = re.compile(r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?")
+#: a column header that counts things or gives a rate or ratio takes no caption unit: one that
+#: ends in a measure word or 数/率/比 (户数, 笔数, 完成率, 供需比), or names a rank, a code or the year
+_COUNT_END = ("数", "户", "人", "笔", "家", "个", "件", "次", "名", "率", "比", "比重", "比例", "占比")
+_COUNT_WORDS = ("序号", "编号", "排名", "名次", "代码", "年份", "月份", "同比", "环比", "增长", "增幅")
+#: how far after a caption its table's header may be (lines)
+_CAPTION_REACH = 2
+
+
+def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
+    """`qs` (the scan's quantities of `text`, by start) with the bare numbers of tables that
+    state their unit added, by start. `read_unit(unit_text)` gives (factor, unit) for a unit
+    as written (万元 → (10000, 元)), or None when it is no unit. Only the lines that hold 单位
+    or a bracketed word ending a cell are looked at: the cost of a text without tables is two
+    searches in C."""
+    heads: dict[int, tuple] = {}      # header line start → the caption's unit text, or None
+    pos = text.find("单位")
+    while pos >= 0:
+        lo, hi = _line(text, pos)
+        caption = _CAPTION.match(text, pos - 1 if pos > lo and text[pos - 1] in "（(" else pos, hi)
+        if caption:
+            h = _header_after(text, lo, caption.start())
+            if h is not None:
+                heads.setdefault(h, (caption.group(1),))
+        pos = text.find("单位", hi)
+    # a header that states units is a table's: a text with no wide gap has none (most prose)
+    hints = _HEADER_HINT.finditer(text) if ("  " in text or "\t" in text) else ()
+    for m in hints:
+        lo, hi = _line(text, m.start())
+        if lo not in heads and _WIDE_GAP.search(text, lo, hi) and _has_header_unit(text, lo, hi):
+            heads[lo] = (None,)
+    if not heads:
+        return qs
+    added: list[Quantity] = []
+    starts = [q.start for q in qs]
+    for h, (unit_text,) in sorted(heads.items()):
+        whole = read_unit(unit_text) if unit_text else None
+        if unit_text and whole is None:
+            continue
+        added += _table(text, h, whole, read_unit, qs, starts)
+    if not added:
+        return qs
+    return sorted(qs + added, key=lambda q: q.start)
+
+
+#: a bracketed word that ends a cell (followed by a wide gap, a tab or the line end): a hint
+#: of a header that states its columns' units
+_HEADER_HINT = re.compile(r"[（(][^\s（）()，,；;。]{1,8}[）)](?=[ \u3000]{2,}|\t|\n|$)")
+
+
+#: cells of a flattened table are parted by two spaces or more, or a tab
+_WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding text[pos]."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+def unit_reader(scanner):
+    """(factor, unit) of a unit as written, read by `scanner` as the unit of 1 (万元 → (10000,
+    元), % → (1, %)), or None when 1 and the text are not one quantity; asked once per text."""
+    seen: dict[str, tuple[Decimal, str] | None] = {}
+
+    def read(unit_text: str):
+        if unit_text not in seen:
+            probe = "1" + unit_text
+            found = scanner.scan(probe)
+            q = found[0] if len(found) == 1 else None
+            ok = q is not None and q.start == 0 and q.end == len(probe) and q.value is not None and q.unit
+            seen[unit_text] = (q.value, q.unit) if ok else None
+        return seen[unit_text]
+    return read
+
+
+def _has_header_unit(text: str, lo: int, hi: int) -> bool:
+    """Does one cell of the line text[lo:hi] (three cells or more) state a unit: 满意率（%）?"""
+    cells = table_cells(text, lo, hi, merge=False)
+    return len(cells) >= 3 and any(_HEADER_UNIT.search(text, a, b) for a, b in cells)
+
+
+def _header_after(text: str, lo: int, caption_start: int) -> int | None:
+    """The start of the header line of the table a caption is for: its own line when the
+    caption ends a line of three cells or more, else the first such line within reach."""
+    if len(table_cells(text, lo, caption_start, merge=False)) >= 3:
+        return lo
+    hi = text.find("\n", caption_start)
+    for _ in range(_CAPTION_REACH):
+        if hi < 0:
+            return None
+        a, b = _line(text, hi + 1) if hi + 1 < len(text) else (len(text), len(text))
+        if len(table_cells(text, a, b, merge=False)) >= 3:
+            return a
+        hi = text.find("\n", a) if b < len(text) else -1
+    return None
+
+
+def _table(text, h: int, whole, read_unit, qs, starts) -> list[Quantity]:
+    lo, hi = _line(text, h)
+    caption = _CAPTION.search(text, lo, hi)
+    head = table_cells(text, lo, caption.start() if caption else hi, merge=False)
+    units = []
+    for k, (a, b) in enumerate(head):
+        own = _HEADER_UNIT.search(text, a, b)
+        unit = read_unit(own.group(1)) if own else None
+        label = text[a:own.start() if own else b]
+        label = label.strip()
+        counts = label.endswith(_COUNT_END) or any(w in label for w in _COUNT_WORDS)
+        if unit is None and whole is not None and k > 0 and not counts:
+            unit = whole
+        units.append(unit if k > 0 else None)
+    if not any(units):
+        return []
+    out = []
+    while hi < len(text):
+        lo, hi = _line(text, hi + 1)
+        cells = table_cells(text, lo, hi, merge=False)
+        if len(cells) != len(head):
+            break
+        for (a, b), unit in zip(cells, units):
+            if unit is None or not _BARE.fullmatch(text, a, b) or _covered(a, b, qs, starts):
+                continue
+            try:
+                value = Decimal(text[a:b].replace(",", "").replace("−", "-")) * unit[0]
+            except InvalidOperation:
+                continue
+            out.append(Quantity(start=a, end=b, text_start=a, value=value, unit=unit[1]))
+    return out
+
+
+def _covered(a: int, b: int, qs, starts) -> bool:
+    """Does a quantity of the scan overlap text[a:b]?"""
+    i = bisect_left(starts, b)
+    return i > 0 and qs[i - 1].end > a

@@ -1,0 +1,46 @@
+"""Tables that state their unit once, in a caption or a column header: their bare numbers
+are quantities in that unit, quoted as written and placed in the file."""
+import pytest
+
+from gazette_cli import extract_text, quantities_text
+
+CASES = [
+    # a caption on the title line: every column but the counts and the row labels
+    ("表3 各经办银行发放情况（单位：万元）\n银行  笔数  发放金额  贷款余额\n市农商银行  2168  43600  97200\n",
+     [("43600", 436000000, "元"), ("97200", 972000000, "元")]),
+    # a caption on a line of its own, before the header, with a colon after it
+    ("各乡镇育苗情况如下\n（单位：万株）：\n乡镇  育苗量  可出圃\n东乡  120.5  80\n西乡  96  51.2\n",
+     [("120.5", 1205000, "株"), ("80", 800000, "株"), ("96", 960000, "株"), ("51.2", 512000, "株")]),
+    # units in the header cells: each column its own, the others left alone
+    ("单位  受理量  办结率（%）  满意率（%）\n市人社局  1862  99.6  98.7\n",
+     [("99.6", 99.6, "%"), ("98.7", 98.7, "%")]),
+    # a header cell's own unit beats the caption's; a rate column without one is left alone
+    ("（单位：亩）\n县区  计划  完成  完成率  资金(万元)\n甲县  6000  6400  106.7  350\n",
+     [("6000", 6000, "亩"), ("6400", 6400, "亩"), ("350", 3500000, "元")]),
+    # a column of this year's or last year's figures takes the caption's unit; a ratio does not
+    ("（单位：万株）\n树种  2024年  今年需苗量  供需比\n云杉  120  96  1.25\n",
+     [("120", 1200000, "株"), ("96", 960000, "株")]),
+    # cells that already have a unit, or are no bare number, are read as ever
+    ("（单位：亩）\n项目  计划  完成\n人工造林  6000亩  约6400\n",
+     [("6000亩", 6000, "亩")]),
+    # no caption, no unit in the header: nothing added
+    ("县区  计划  完成\n甲县  6000  6400\n", []),
+    # a unit text that is no unit: nothing added
+    ("（单位：个人）\n县区  计划  完成\n甲县  6000  6400\n", []),
+    # the table ends at a line with another number of cells
+    ("（单位：万元）\n银行  发放  余额\n农行  120  300\n合计为420万元。\n",
+     [("120", 1200000, "元"), ("300", 3000000, "元"), ("420万元", 4200000, "元")]),
+]
+
+
+@pytest.mark.parametrize("text,want", CASES)
+def test_bare_numbers_take_the_unit_their_table_states(text, want):
+    got = [(r.text, r.value, r.unit) for r in quantities_text(text)]
+    assert got == want
+
+
+def test_they_are_placed_in_the_file_and_claimed_by_column():
+    text = "各经办银行创业担保贷款发放情况（单位：万元）\n银行  笔数  发放金额\n市农商银行  2168  43600\n"
+    recs = extract_text(text)
+    assert [(r.text, r.line, r.column, r.value, r.metric) for r in recs] == \
+        [("43600", 3, 14, 436000000, "loan_amount")]
