@@ -1231,6 +1231,7 @@ def _diagnose(text: str, q: Quantity, rule: Rule, ruleset: RuleSet, hits, period
                 tail = _tail_excluded(text, q.end, rule.exclude, reach=8)
                 reasons.append(f"{word} near, but {tail!r} follows the quantity (the noun it sizes)" if tail else
                                f"{word} near, but {unmet}" if unmet else
+                               f"{word} near, but the rule claims nothing by distance (near: false)" if not rule.near else
                                f"{word} near, but a `respectively` list gives the figure to another item")
                 unmet = None
             elif m.group() in _CLAUSE_CHARS:
