@@ -173,6 +173,19 @@ def _table_pair(a: str, b: str) -> bool:
     return last[0].isdigit() or last[-1] in "%％—-－" or last[0] in "—-－+"
 
 
+#: how many lines before a paragraph's first line tell the width of its column
+COLUMN_LINES = 8
+
+
+def _fills_column(stripped: list[str], i: int) -> bool:
+    """Is line i about as wide (FULL_SHARE) as its column: the widest but one of the (up to
+    COLUMN_LINES) non-empty lines before it, at least three (one line, a byline or a table
+    row, may be wider than the column)? Then a break after it cut its text."""
+    widths = [_width(stripped[k]) for k in range(max(0, i - 2 * COLUMN_LINES), i) if stripped[k]]
+    widths = sorted(widths[-COLUMN_LINES:])
+    return len(widths) >= 3 and _width(stripped[i]) >= FULL_SHARE * widths[-2]
+
+
 def identity(text: str) -> Flow:
     """No reflow: every line stands on its own (`--no-reflow`)."""
     return Flow(_plain_breaks(text), text, [0], [0], _line_starts(text))
@@ -427,8 +440,14 @@ def reflow(text: str) -> Flow:
                 join = (join or _cut_figure(s, nxt) or (
                     nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)) \
                     and not (nxt[0].isdigit() and _ends_in_field(s))   # a byline, full or not
-            else:  # …or, after a paragraph's first line, if the text plainly goes on
-                join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+            else:  # …or, after a paragraph's first line, if the text plainly goes on, or if
+                # a page break comes between and the line fills the column (as wide as the
+                # lines before it, whatever their paragraph): a paragraph that opens at the foot
+                # of a page and goes on on the next (…分别 / \f / 是市物业管理中心…). Not across
+                # blank lines alone: they part paragraphs (各位代表： / / 现在，…)
+                join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt) or (
+                    any(k in pages for k in range(i, j)) and _fills_column(stripped, i)
+                    and not (nxt[0].isdigit() and _ends_in_field(s)))
         if join:
             landings[j] = 1
             if gap:

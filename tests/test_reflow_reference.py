@@ -8,7 +8,7 @@ from itertools import accumulate
 import pytest
 
 from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
-                                _cut_figure, _ends_sentence, _line_starts, _page_lines, _plain_breaks,
+                                _cut_figure, _ends_sentence, _fills_column, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
@@ -72,7 +72,9 @@ def reference(text):
                 nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)) \
                 and not (nxt[0].isdigit() and _ends_in_field(s))
         else:
-            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt) or (
+                any(k in pages for k in range(i, j)) and _fills_column(stripped, i)
+                and not (nxt[0].isdigit() and _ends_in_field(s)))
         if not join:
             para_max = 0 if gap else max(para_max, width)
             i += 1
