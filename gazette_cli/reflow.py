@@ -7,7 +7,9 @@ a sentence ends (also at an ASCII full stop after a Chinese character), where th
 line is indented or opens a numbered item (二、 （三） 4.), between two rows of a flattened
 table, and after a short line that stands alone or opens a paragraph before a much longer
 line (a headline). Widths count a Chinese character as two columns. Nothing is inserted:
-no space between CJK characters or digits.
+no space between CJK characters or digits. Before the lines are read, the stray spaces
+typesetting or extraction leaves inside figures are taken out: thousands parted by a space
+right before a unit (8 400亩, 1 000万元), a space after a figure's point (9. 97亿株).
 
 Every character of the reflowed text maps back to its offset in the original, and from
 there to a 1-based line and column: results always point into the file as it is on disk.
@@ -128,15 +130,23 @@ _LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
 _FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break before it
 
 
+def _ends_in_figure(text: str, a: int, b: int) -> bool:
+    """Does text[a:b] end in a digit, or in 万/亿 after one (2.15亿 元: the unit goes with it)?"""
+    k = b
+    while k > a and k > b - 2 and text[k - 1] in "万亿萬億":
+        k -= 1
+    return k > a and text[k - 1].isdigit()
+
+
 def table_cells(text: str, lo: int = 0, hi: int | None = None, merge: bool = True) -> list[tuple[int, int]]:
     """The cells of one line text[lo:hi] read as a flattened table row: runs parted by
-    spaces, a short unit after a figure kept in its cell (5420 亩, 1000 万元) unless
+    spaces, a short unit after a figure kept in its cell (5420 亩, 1000 万元, 2.15亿 元) unless
     `merge` is false (a table with a 单位 column)."""
     cells: list[tuple[int, int]] = []
     for m in _TOKEN.finditer(text, lo, len(text) if hi is None else hi):
         a, b = m.span()
         if merge and cells and len(m.group()) <= 3 and not m.group()[0].isascii() \
-                and not any(c.isdigit() for c in m.group()) and text[cells[-1][1] - 1].isdigit():
+                and not any(c.isdigit() for c in m.group()) and _ends_in_figure(text, *cells[-1]):
             cells[-1] = (cells[-1][0], b)
         else:
             cells.append((a, b))
@@ -340,6 +350,16 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
 
 
 def reflow(text: str) -> Flow:
+    """Take the stray spaces out of figures (`_stray_spaces`), then join hard-wrapped lines
+    (`_reflow`). The map of the flow points into `text` as it is."""
+    drops = _stray_spaces(text)
+    if not drops:
+        return _reflow(text)
+    kept = "".join(text[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(text)]))
+    return _through(_reflow(kept), text, drops)
+
+
+def _reflow(text: str) -> Flow:
     """Join hard-wrapped lines; see the module docstring for when a break is kept.
 
     What each line is comes from list operations and passes over the whole text (`_kinds`,
@@ -459,6 +479,66 @@ def reflow(text: str) -> Flow:
             scanned = i + 1
     del stripped
     return _flow(source, text, lines, starts, landings, gaps)
+
+
+#: the spaces typesetting or extraction leaves inside a figure: a space, a no-break space, a
+#: four-per-em, thin or narrow no-break space (GB/T 15835's 千分空 is a quarter of a character)
+_FIGURE_SPACE = " \u00a0\u2005\u2009\u202f"
+#: where a stray space inside a figure can be: between two digits, or after a point (C speed)
+_MAYBE_STRAY = re.compile(f"[0-9][.．]?[{_FIGURE_SPACE}][0-9]")
+#: thousands parted by spaces (8 400亩, 3 120人, 1 000万元, 12 345 678元): one to three digits
+#: (no digit, letter or point before them, nor a thousands comma, nor a number and a space:
+#: cells of a table row, 94 94 100%), then groups of exactly three, each after one space, and
+#: a word (a unit, 万/亿) or a decimal part right after the last group. A number before a
+#: space that is not followed so (a table's cells 238 236 99.16%, a row number before its
+#: cell 1 县水务局, 1 300 亩) keeps its space
+_THOUSANDS = re.compile(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPACE}])[0-9]{{1,3}}(?:[{_FIGURE_SPACE}][0-9]{{3}})+"
+                        r"(?=[\u3400-\u9fff]|[.．][0-9])")
+#: a space after the point of a figure in running text (育苗9. 97亿株, 共计:3. 2万株, “治沙贷”4. 7亿元,
+#: a table's cell 9. 6万亩, and at the start of a line that goes on a line ending in a word or
+#: a comma: 营造林 / 21. 4万亩): after a Chinese character, a comma, colon, semicolon, bracket or
+#: quotation mark, or spaces inside the line, with a word, % or 万/亿 right after its decimals.
+#: Not at the start of a paragraph, of a sentence or of a line after a colon or semicolon, nor
+#: before a date: a list number is there (3. 加强…, 如下： / 1. 2024年…)
+_INLINE_SPACES = "|".join(rf"(?<=[^\s][ \t]{{{k}}})" for k in range(1, 5))   # 1-4 spaces after a non-space
+_POINT_SPACE = re.compile(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（”’」』])|{_INLINE_SPACES}"
+                          r"|(?<=[\u3400-\u9fff,，、]\n)|(?<=[\u3400-\u9fff,，、]\r\n))"
+                          rf"(?<![0-9][.．])[0-9]{{1,12}}[.．]([{_FIGURE_SPACE}])[0-9]{{1,12}}(?=[\u3400-\u9fff%％]|[ \t]?[万亿])"
+                          r"(?![0-9]*[年月日])")
+_SPACE_IN = re.compile(f"[{_FIGURE_SPACE}]")
+
+
+def _stray_spaces(text: str) -> list[int]:
+    """Offsets of the stray spaces inside figures (`_THOUSANDS`, `_POINT_SPACE`): 8 400亩 reads
+    8400亩, 9. 97亿株 reads 9.97亿株. Taken out before the lines are read, so that a table row
+    counts its cells right. One C-speed search finds most text has none."""
+    if not _MAYBE_STRAY.search(text):
+        return []
+    drops = [s.start() for m in _THOUSANDS.finditer(text) for s in _SPACE_IN.finditer(text, m.start(), m.end())]
+    drops += [m.start(1) for m in _POINT_SPACE.finditer(text)]
+    return sorted(drops)
+
+
+def _through(flow: Flow, source: str, drops: list[int]) -> Flow:
+    """The flow of `source` with the characters at `drops` taken out, from the flow of the
+    text without them (`flow`): each of its segments mapped on into `source`, and split after
+    each character taken out (a position of the shorter text moves on by the characters
+    taken out up to it)."""
+    # where the text without them goes on after each character taken out
+    after = [d - k for k, d in enumerate(drops)]
+    seg_flat, seg_orig = [], []
+    bounds = flow.seg_flat + [len(flow.text)]
+    for k, f in enumerate(flow.seg_flat):
+        o = flow.seg_orig[k]
+        end = o + bounds[k + 1] - f
+        i = bisect_right(after, o)
+        seg_flat.append(f)
+        seg_orig.append(o + i)
+        while i < len(after) and after[i] < end:
+            seg_flat.append(f + after[i] - o)
+            seg_orig.append(after[i] + i + 1)
+            i += 1
+    return Flow(flow.text, source, seg_flat, seg_orig, _line_starts(source))
 
 
 def _flow(source: str, text: str, lines: list[str], starts: list[int], landings: bytearray,

@@ -49,6 +49,18 @@ CASES = [
      "这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别是物业中心（88.6%），"),
     ("这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别\n\n是物业中心（88.6%），",
      "这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别\n\n是物业中心（88.6%），"),
+    # stray spaces inside figures are taken out: thousands parted by a space right before a
+    # unit, a space after the point of a figure in running text
+    ("完成油茶新造林8 400亩，惠及林农1 264户,护林员3 120人", "完成油茶新造林8400亩，惠及林农1264户,护林员3120人"),
+    ("贷款1 000万元、12 345 678元、1\u2009000万元", "贷款1000万元、12345678元、1000万元"),
+    ("育苗9. 97亿株，满意率为\n96. 8%，人工造林 9. 6万亩 73. 8%", "育苗9.97亿株，满意率为96.8%，人工造林 9.6万亩 73.8%"),
+    # …not a table's cells, a row number before its cell, a figure before a spaced unit, a
+    # list number at the start of a line or sentence, before a date
+    ("县住建局 238 236 99.16% 100%\n东坝镇 94 94 100% 100%", "县住建局 238 236 99.16% 100%\n东坝镇 94 94 100% 100%"),
+    ("1 县水务局 38 36 76.32%\n2 县城管局 27 26 81.48%", "1 县水务局 38 36 76.32%\n2 县城管局 27 26 81.48%"),
+    ("第1 300 亩", "第1 300 亩"),
+    ("完成。\n3. 5万亩的任务", "完成。\n3. 5万亩的任务"),
+    ("工作如下：\n1. 2024年完成", "工作如下：\n1. 2024年完成"),
     ("", ""),
 ]
 
@@ -73,6 +85,12 @@ def test_every_reflowed_character_maps_to_the_same_original_character(original, 
 def test_line_and_column_are_those_of_the_original_file(text, line, col):
     rec = quantities_text(text)[0]
     assert (rec.line, rec.column) == (line, col)
+
+
+@pytest.mark.parametrize("text", ["共有1 200亩，造林9. 97万亩\n和1 000 000元，再5亩", "共有1 200亩，造林9. 97万亩\r\n和1 000 000元，再5亩"])
+def test_line_and_column_after_the_stray_spaces_taken_out(text):
+    got = [(r.line, r.column, r.value) for r in quantities_text(text)]
+    assert got == [(1, 3, 1200), (1, 12, 99700), (2, 2, 1000000), (2, 14, 5)]
 
 
 def test_no_reflow_keeps_lines_apart():
