@@ -110,8 +110,9 @@ def _cut_figure(s: str, nxt: str) -> bool:
 
 #: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))")
-#: a line that is only a page or chunk marker the extraction left: 3、 or — 12 — or - 12 -
-_MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－])")
+#: a line that is only a page or chunk marker the extraction left: 3、 or — 12 — or - 12 -, or
+#: a page header: 第2版, 第三版, 第 4 页
+_MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－]|第[ \t]*[\d一二三四五六七八九十]{1,3}[ \t]*[版页])")
 
 
 _TOKEN = re.compile(r"\S+")
@@ -123,7 +124,7 @@ _PROSE = re.compile(r"[，。；！？]").search
 #: the line, so that `re` skips ahead to each break in C, and by a look at the next character,
 #: so that most lines fail at once. Look-aheads only: a marker that runs over lines (— / 12 /
 #: —) takes no line start from the others
-_LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－])"
+_LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－第])"
                    rf"(?=(?P<marker>[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$))"
                    rf"|[ \t\u3000]*{_ITEM.pattern}|\u3000|  |\t)")
 _LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
