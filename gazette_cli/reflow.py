@@ -2,7 +2,8 @@
 
 A line break is removed where the sentence goes on (育苗总量达9.97\\n亿株 → 9.97亿株), also
 across the blank lines a column break leaves in mid-sentence (提出意见\\n\\n和建议) and
-across a line that holds only a page or chunk marker (0.2万\\n3、\\n亩). It is kept where
+across a line that holds only a page or chunk marker (0.2万\\n3、\\n亩, - 12 -, 第2版), and across
+a chunk marker glued to the start of the next line (0.2万\\n3、亩). It is kept where
 a sentence ends (also at an ASCII full stop after a Chinese character), where the next
 line is indented or opens a numbered item (二、 （三） 4.), between two rows of a flattened
 table, and after a short line that stands alone or opens a paragraph before a much longer
@@ -129,6 +130,41 @@ _LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－�
                    rf"|[ \t\u3000]*{_ITEM.pattern}|\u3000|  |\t)")
 _LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
 _FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break before it
+
+
+#: a chunk marker glued to the start of a line: 3、亩 (a document site numbers the chunks it
+#: cut a text into, each at the start of a line)
+_GLUED_MARKER = re.compile(r"\d{1,3}、(?=\S)")
+_GLUED_LINE = re.compile(r"(?:^|(?<=\n))\d{1,3}、\S")
+
+
+def glued_marker(prev: str, line: str) -> int:
+    """The length of the chunk marker that opens `line` (a line as it is, not stripped) right
+    after the stripped line `prev`, or 0: 人工造乔木林0.1万 / 3、亩, 其中:人工造林0.1万亩 / 2、;封山育林.
+    A marker, not a numbered item (3、加强…), when the line before goes on in mid-word (it ends
+    in no punctuation) and is no headline (as wide as HEADLINE_SHARE of the rest of the line
+    or more: 一、主要任务完成情况 / 1、造林绿化。全年… is a headline and its first item)."""
+    m = _GLUED_MARKER.match(line)
+    if m is None or not prev or prev[-1] in _PUNCT or prev[-1] in TERMINAL or prev[-1] in _CLOSERS:
+        return 0
+    if _width(prev) <= HEADLINE_SHARE * _width(line[m.end():].strip()):
+        return 0
+    return m.end()
+
+
+def _chunk_marks(text: str, lines: list[str], stripped: list[str], starts: list[int]) -> dict[int, int]:
+    """The lines that open with a chunk marker glued to them (`glued_marker`): line → the
+    marker's length. Their stripped line loses the marker. One C-speed pass finds the lines
+    that open with digits and 、."""
+    marks: dict[int, int] = {}
+    for m in _GLUED_LINE.finditer(text):
+        k = bisect_left(starts, m.start())
+        if k:
+            length = glued_marker(stripped[k - 1], lines[k])
+            if length:
+                marks[k] = length
+                stripped[k] = stripped[k][length:]
+    return marks
 
 
 def _ends_in_figure(text: str, a: int, b: int) -> bool:
@@ -377,7 +413,10 @@ def _reflow(text: str) -> Flow:
     # where each line starts, and (the last entry) one past the end of the text
     starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))
     stripped = list(map(str.strip, lines))
+    marks = _chunk_marks(text, lines, stripped, starts)
     kinds, rows = _kinds(text, stripped, starts, pages)
+    if marks:   # a line that opens with a chunk marker opens no numbered item
+        kinds = "".join(kinds[k].lower() if k in marks else c for k, c in enumerate(kinds))
     resets = kinds.translate(_RESETS)
 
     def table_kept(i: int, j: int) -> bool:
@@ -479,7 +518,7 @@ def _reflow(text: str) -> Flow:
                 reset = i
             scanned = i + 1
     del stripped
-    return _flow(source, text, lines, starts, landings, gaps)
+    return _flow(source, text, lines, starts, landings, gaps, marks)
 
 
 #: the spaces typesetting or extraction leaves inside a figure: a space, a no-break space, a
@@ -543,8 +582,9 @@ def _through(flow: Flow, source: str, drops: list[int]) -> Flow:
 
 
 def _flow(source: str, text: str, lines: list[str], starts: list[int], landings: bytearray,
-          gaps: list[tuple[int, int]]) -> Flow:
-    """The reflowed text and its map, from the lines joined to the line before them."""
+          gaps: list[tuple[int, int]], marks: dict[int, int] | None = None) -> Flow:
+    """The reflowed text and its map, from the lines joined to the line before them (less
+    the chunk marker that opens a joined line, `marks`: line → its length)."""
     n = len(lines)
     orig = list(map(starts.__getitem__, compress(range(n), landings)))
     # the characters dropped before each of those segments: the line break, and the \r of a
@@ -558,6 +598,12 @@ def _flow(source: str, text: str, lines: list[str], starts: list[int], landings:
         dropped[bisect_left(orig, starts[j])] = starts[j] - end
         glued[i + 1:j] = b"\x01" * (j - i - 1)   # the blank lines between go, with their breaks
         lines[i + 1:j] = [""] * (j - i - 1)
+    for j, length in (marks or {}).items():
+        if landings[j]:   # the marker goes with the break before it
+            k = bisect_left(orig, starts[j])
+            orig[k] += length
+            dropped[k] += length
+            lines[j] = lines[j][length:]
     if "\r" in text:   # a line joined to the next loses the \r of its \r\n
         for i in compress(range(-1, n - 1), glued):
             if lines[i].endswith("\r"):

@@ -8,7 +8,7 @@ from itertools import accumulate
 import pytest
 
 from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
-                                _cut_figure, _ends_sentence, _fills_column, _line_starts, _page_lines, _plain_breaks,
+                                _cut_figure, _ends_sentence, _fills_column, glued_marker, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
@@ -37,6 +37,12 @@ def reference(text):
     flat_len = para_max = seg_start = 0
     marker = _lines_matching(_MARKER_LINE, text, starts, n)
     item = _lines_matching(_ITEM_LINE, text, starts, n)
+    marks = [0] * n   # a chunk marker glued to the start of the line: no item, and dropped when joined
+    for k in range(1, n):
+        marks[k] = glued_marker(stripped[k - 1], lines[k])
+        if marks[k]:
+            stripped[k] = stripped[k][marks[k]:]
+            item[k] = False
     spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
     widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
     i = 0
@@ -83,7 +89,7 @@ def reference(text):
         end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
         parts.append(text[seg_start:end])
         flat_len += end - seg_start
-        seg_start = starts[j]
+        seg_start = starts[j] + marks[j]
         seg_flat.append(flat_len)
         seg_orig.append(seg_start)
         para_max = max(para_max, width)
