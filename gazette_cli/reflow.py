@@ -86,6 +86,12 @@ def _ends_sentence(s: str) -> bool:
 _ARABIC = frozenset("0123456789０１２３４５６７８９")
 
 
+def _cut_digits(s: str, nxt: str) -> bool:
+    """A number cut by the break: an Arabic digit on both sides (补植3 / 0至50株), even after a
+    short first line of a paragraph (no headline ends in a digit that the next line goes on)."""
+    return s[-1] in _ARABIC and nxt[0] in _ARABIC
+
+
 def _ends_in_field(s: str) -> bool:
     """Does a line end in digits right after : - or / (08:10, 浏览次数:1206, 2025-01-08):
     a web page's byline or a date, not a figure that a break cut? Before a paragraph that
@@ -453,7 +459,7 @@ def _reflow(text: str) -> Flow:
             # first line before a longer one)
             width, nxt = _width(stripped[i]), stripped[i + 1]
             if landings[i] or width > HEADLINE_SHARE * _most_width(len(nxt)) \
-                    or width > HEADLINE_SHARE * _width(nxt):
+                    or width > HEADLINE_SHARE * _width(nxt) or _cut_digits(stripped[i], nxt):
                 landings[i + 1] = 1
             continue
         k = resets.rfind("r", scanned, i)
@@ -470,11 +476,12 @@ def _reflow(text: str) -> Flow:
             nxt = stripped[j]
             if j > i + 1 and all(stripped[i + 1:j]):
                 # only a marker between (人工造乔木林0.2万 / 3、 / 亩): joined where the text goes on
+                # (or, as with nothing between, where the line before is no headline)
                 join = in_para or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
-                    or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+                    or (s[-1] in _NUMERALS and not nxt[0].isdigit()) or _width(s) > HEADLINE_SHARE * _width(nxt)
             elif not gap:
                 # a short first line before a longer one is a headline, not a wrap
-                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt)
+                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt) or _cut_digits(s, nxt)
             elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
                 join = True  # a number cut by a column or page break (9.97\\f亿株)
             elif in_para:  # blank lines between: a column break if this line was full,
