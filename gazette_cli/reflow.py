@@ -141,7 +141,7 @@ _FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break b
 #: a chunk marker glued to the start of a line: 3、亩 (a document site numbers the chunks it
 #: cut a text into, each at the start of a line)
 _GLUED_MARKER = re.compile(r"\d{1,3}、(?=\S)")
-_GLUED_LINE = re.compile(r"(?:^|(?<=\n))\d{1,3}、\S")
+_GLUED_LINE = re.compile(r"\n\d{1,3}、\S")   # led by the break: `re` skips ahead to each one
 
 
 def glued_marker(prev: str, line: str) -> int:
@@ -163,8 +163,8 @@ def _chunk_marks(text: str, lines: list[str], stripped: list[str], starts: list[
     marker's length. Their stripped line loses the marker. One C-speed pass finds the lines
     that open with digits and 、."""
     marks: dict[int, int] = {}
-    for m in _GLUED_LINE.finditer(text):
-        k = bisect_left(starts, m.start())
+    for m in _GLUED_LINE.finditer(text):   # (the first line has none: no line before it)
+        k = bisect_left(starts, m.start() + 1)
         if k:
             length = glued_marker(stripped[k - 1], lines[k])
             if length:
@@ -531,8 +531,9 @@ def _reflow(text: str) -> Flow:
 #: the spaces typesetting or extraction leaves inside a figure: a space, a no-break space, a
 #: four-per-em, thin or narrow no-break space (GB/T 15835's 千分空 is a quarter of a character)
 _FIGURE_SPACE = " \u00a0\u2005\u2009\u202f"
-#: where a stray space inside a figure can be: between two digits, or after a point (C speed)
-_MAYBE_STRAY = re.compile(f"[0-9][.．]?[{_FIGURE_SPACE}][0-9]")
+#: where a stray space inside a figure can be: each space before a digit, after a digit or a
+#: point (led by the space itself, so that `re` skips ahead to each one at C speed)
+_MAYBE_STRAY = [(c, re.compile(f"{c}(?=[0-9])(?<=[0-9.．]{c})")) for c in _FIGURE_SPACE]
 #: thousands parted by spaces (8 400亩, 3 120人, 1 000万元, 12 345 678元): one to three digits
 #: (no digit, letter or point before them, nor a thousands comma, nor a number and a space:
 #: cells of a table row, 94 94 100%), then groups of exactly three, each after one space, and
@@ -560,12 +561,37 @@ _SPACE_IN = re.compile(f"[{_FIGURE_SPACE}]")
 def _stray_spaces(text: str) -> list[int]:
     """Offsets of the stray spaces inside figures (`_THOUSANDS`, `_POINT_SPACE`): 8 400亩 reads
     8400亩, 9. 97亿株 reads 9.97亿株. Taken out before the lines are read, so that a table row
-    counts its cells right. One C-speed search finds most text has none."""
-    if not _MAYBE_STRAY.search(text):
-        return []
-    drops = [s.start() for m in _THOUSANDS.finditer(text) for s in _SPACE_IN.finditer(text, m.start(), m.end())]
-    drops += [m.start(1) for m in _POINT_SPACE.finditer(text)]
+    counts its cells right. A C-speed search for each kind of space before a digit finds where
+    one can be (most text has none); the figure is read from the start of its digits there."""
+    drops: set[int] = set()
+    for c, maybe in _MAYBE_STRAY:
+        if c not in text:
+            continue
+        for hit in maybe.finditer(text):
+            i = hit.start()
+            if i in drops:
+                continue
+            j = i - 1 if text[i - 1] in ".．" else i
+            while j and text[j - 1] in _ASCII_DIGITS:
+                j -= 1
+            if text[i - 1] in ".．":
+                m = _POINT_SPACE.match(text, j)
+                if m and m.start(1) == i:
+                    drops.add(i)
+                continue
+            # a group of thousands: the figure starts at the first group (8 400 / 12 345 678)
+            while j > 1 and text[j - 1] in _FIGURE_SPACE and text[j - 2] in _ASCII_DIGITS:
+                k = j - 1
+                while k and text[k - 1] in _ASCII_DIGITS:
+                    k -= 1
+                j = k
+            m = _THOUSANDS.match(text, j)
+            if m and m.end() > i:
+                drops.update(x.start() for x in _SPACE_IN.finditer(text, j, m.end()))
     return sorted(drops)
+
+
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 def _through(flow: Flow, source: str, drops: list[int]) -> Flow:
