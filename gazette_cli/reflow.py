@@ -8,7 +8,8 @@ a sentence ends (also at an ASCII full stop after a Chinese character), where th
 line is indented or opens a numbered item (二、 （三） 4.), between two rows of a flattened
 table, and after a short line that stands alone or opens a paragraph before a much longer
 line (a headline). Widths count a Chinese character as two columns. Nothing is inserted:
-no space between CJK characters or digits. Before the lines are read, the stray spaces
+no space between CJK characters or digits. A no-break, thin or narrow no-break space (a web
+page's &nbsp;) is written " " (one for one). Before the lines are read, the stray spaces
 typesetting or extraction leaves inside figures are taken out: thousands parted by a space
 right before a unit (8 400亩, 1 000万元), a space after a figure's point (9. 97亿株).
 
@@ -393,13 +394,31 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
 
 
 def reflow(text: str) -> Flow:
-    """Take the stray spaces out of figures (`_stray_spaces`), then join hard-wrapped lines
-    (`_reflow`). The map of the flow points into `text` as it is."""
-    drops = _stray_spaces(text)
+    """Write no-break and thin spaces as spaces (`_plain_spaces`), take the stray spaces out
+    of figures (`_stray_spaces`), then join hard-wrapped lines (`_reflow`). The map of the
+    flow points into `text` as it is."""
+    plain = _plain_spaces(text)
+    drops = _stray_spaces(plain)
     if not drops:
-        return _reflow(text)
-    kept = "".join(text[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(text)]))
+        flow = _reflow(plain)
+        flow.source = text
+        return flow
+    kept = "".join(plain[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(plain)]))
     return _through(_reflow(kept), text, drops)
+
+
+#: the spaces a web page or a typeset PDF puts where a space is meant: a no-break space
+#: (&nbsp;: 5000&nbsp;亩), a thin and a narrow no-break space (a typeset 千分空: 8 400亩).
+#: Written " " in the flow, one for one: the scan reads them as spaces (5000 亩)
+_ODD_SPACES = "\u00a0\u2009\u202f"
+_AS_SPACE = str.maketrans(_ODD_SPACES, " " * len(_ODD_SPACES))
+
+
+def _plain_spaces(text: str) -> str:
+    """`text` with `_ODD_SPACES` written " " (same length, same offsets); most text has none."""
+    if any(c in text for c in _ODD_SPACES):
+        return text.translate(_AS_SPACE)
+    return text
 
 
 def _reflow(text: str) -> Flow:
@@ -528,9 +547,9 @@ def _reflow(text: str) -> Flow:
     return _flow(source, text, lines, starts, landings, gaps, marks)
 
 
-#: the spaces typesetting or extraction leaves inside a figure: a space, a no-break space, a
-#: four-per-em, thin or narrow no-break space (GB/T 15835's 千分空 is a quarter of a character)
-_FIGURE_SPACE = " \u00a0\u2005\u2009\u202f"
+#: the space typesetting or extraction leaves inside a figure (a no-break, thin or narrow
+#: no-break space is one by then: `_plain_spaces`; GB/T 15835's 千分空 is a quarter of a character)
+_FIGURE_SPACE = " "
 #: where a stray space inside a figure can be: each space before a digit, after a digit or a
 #: point (led by the space itself, so that `re` skips ahead to each one at C speed)
 _MAYBE_STRAY = [(c, re.compile(f"{c}(?=[0-9])(?<=[0-9.．]{c})")) for c in _FIGURE_SPACE]

@@ -19,6 +19,7 @@ project's scorer allows) matches.
     header N      as wrap, and every 5th cut has a page header line (第2版) between
     marker N      as wrap, and every 5th cut has a chunk marker line (3、) between
     glued N       as wrap, and every 5th cut starts the next line with a chunk marker (3、亩)
+    nbsp          spaced, every space then a no-break space (&nbsp; of a web page)
     all N         spaced, ascii and formfeed N at once
 """
 from __future__ import annotations
@@ -145,6 +146,7 @@ TRANSFORMS = {
     "header23": lambda t, g: wrapped(t, 23, 5, between="第{k}版"),
     "marker23": lambda t, g: wrapped(t, 23, 5, between="{k}、"),
     "glued23": lambda t, g: wrapped(t, 23, 5, glue="{k}、"),
+    "nbsp": lambda t, g: (lambda new, lmap: (new.replace(" ", "\u00a0"), lmap))(*spaced(t, g)),
     "all17": lambda t, g: wrapped(ascii_punct(spaced(t, g)[0])[0], 17, 4, glue="\f"),
 }
 
