@@ -20,6 +20,7 @@ project's scorer allows) matches.
     marker N      as wrap, and every 5th cut has a chunk marker line (3、) between
     glued N       as wrap, and every 5th cut starts the next line with a chunk marker (3、亩)
     nbsp          spaced, every space then a no-break space (&nbsp; of a web page)
+    after         the text as the second article of a page, after another document
     all N         spaced, ascii and formfeed N at once
 """
 from __future__ import annotations
@@ -135,6 +136,18 @@ def spaced(text: str, gold: list[dict]) -> tuple[str, list]:
     return "\n".join(lines), [None] + [(j, j) for j in range(1, len(lines) + 1)]
 
 
+def after_another(text: str, gold: list[dict]) -> tuple[str, list]:
+    """The text as the second article of a page: the corpus document before it (in name
+    order, the last one before the first) comes first, a blank line between. The line map's
+    entry 0 gives the copy's lines that are this text's (records outside are not scored)."""
+    docs = corpus()
+    k = next(i for i, d in enumerate(docs) if d[1] == text)
+    before = docs[k - 1][1].rstrip("\n")
+    shift = before.count("\n") + 2
+    n = text.count("\n") + 1
+    return before + "\n\n" + text, [(shift + 1, shift + n)] + [(j + shift, j + shift) for j in range(1, n + 1)]
+
+
 #: name → transformation (text, gold) → (text, line map)
 TRANSFORMS = {
     **{f"wrap{n}": (lambda n: lambda t, g: wrapped(t, n))(n) for n in (17, 23, 31)},
@@ -146,14 +159,20 @@ TRANSFORMS = {
     "header23": lambda t, g: wrapped(t, 23, 5, between="第{k}版"),
     "marker23": lambda t, g: wrapped(t, 23, 5, between="{k}、"),
     "glued23": lambda t, g: wrapped(t, 23, 5, glue="{k}、"),
+    "after": after_another,
     "nbsp": lambda t, g: (lambda new, lmap: (new.replace(" ", "\u00a0"), lmap))(*spaced(t, g)),
     "all17": lambda t, g: wrapped(ascii_punct(spaced(t, g)[0])[0], 17, 4, glue="\f"),
 }
 
 
+_CORPUS: list = []
+
+
 def corpus() -> list[tuple[str, str, list[dict]]]:
-    """(name, text, gold records with a metric) of each document of the tuned corpus."""
-    out = []
+    """(name, text, gold records) of each document of the tuned corpus."""
+    if _CORPUS:
+        return _CORPUS
+    out = _CORPUS
     for gold_path in sorted(TUNED.glob("*.jsonl")):
         gold = [json.loads(x) for x in gold_path.read_text(encoding="utf-8").splitlines() if x.strip()]
         out.append((gold_path.stem, gold_path.with_suffix(".txt").read_text(encoding="utf-8"), gold))
@@ -229,6 +248,8 @@ def measure(names=None, extract=None) -> dict[str, tuple[float, float]]:
         for name, text, gold in docs:
             new, lmap = fn(text, gold)
             preds = _ends(extract(new))
+            if lmap[0] is not None:   # only the records on this text's lines
+                preds = [p for p in preds if lmap[0][0] <= p["line"] <= lmap[0][1]]
             metric_gold = [g for g in gold if g.get("metric")]
             for tot, ref in ((g_tot, metric_gold), (r_tot, base[name])):
                 t = match(ref, preds, lmap)
