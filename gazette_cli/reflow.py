@@ -564,14 +564,15 @@ _THOUSANDS = re.compile(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPA
                         r"(?=[\u3400-\u9fff]|[.．][0-9]|(?<=0[0-9][0-9])[ \t]+[\u3400-\u9fff])")
 #: a space after the point of a figure in running text (育苗9. 97亿株, 共计:3. 2万株, “治沙贷”4. 7亿元,
 #: a table's cell 9. 6万亩, and at the start of a line that goes on a line ending in a word or
-#: a comma: 营造林 / 21. 4万亩): after a Chinese character, a comma, colon, semicolon, bracket or
-#: quotation mark, or spaces inside the line, with a word, % or 万/亿 after its decimals (right
+#: a comma, bracket or quotation mark: 营造林 / 21. 4万亩, “油茶贷” / 4. 12亿元): after a Chinese
+#: character, a comma, colon, semicolon, bracket (封沙育林(草)9. 3万公顷) or quotation mark, or
+#: spaces inside the line, with a word, % or 万/亿 after its decimals (right
 #: after them, or after a space or a line break: 2. 4 / 万亩, 97. 3 %).
 #: Not at the start of a paragraph, of a sentence or of a line after a colon or semicolon, nor
 #: before a date: a list number is there (3. 加强…, 如下： / 1. 2024年…)
 _INLINE_SPACES = "|".join(rf"(?<=[^\s][ \t]{{{k}}})" for k in range(1, 9))   # 1-8 spaces after a non-space
-_POINT_SPACE = re.compile(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（”’」』])|{_INLINE_SPACES}"
-                          r"|(?<=[\u3400-\u9fff,，、]\n)|(?<=[\u3400-\u9fff,，、]\r\n))"
+_POINT_SPACE = re.compile(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（)）”’」』])|{_INLINE_SPACES}"
+                          r"|(?<=[\u3400-\u9fff,，、)）”’」』]\n)|(?<=[\u3400-\u9fff,，、)）”’」』]\r\n))"
                           rf"(?<![0-9][.．])[0-9]{{1,12}}[.．]([{_FIGURE_SPACE}])[0-9]{{1,12}}(?=[ \t]?[%％万亿]|\s{{0,3}}[\u3400-\u9fff%％])"
                           r"(?![0-9]*[年月日])")
 _SPACE_IN = re.compile(f"[{_FIGURE_SPACE}]")
