@@ -119,8 +119,33 @@ def _cut_figure(s: str, nxt: str) -> bool:
 #: a line that opens a numbered item: 二、 （三） (4) 5. 6、 — a new paragraph, not a wrap
 _ITEM = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))")
 #: a line that is only a page or chunk marker the extraction left: 3、 or — 12 — or - 12 -, or
-#: a page header: 第2版, 第三版, 第 4 页
+#: a page header: 第2版, 第三版, 第 4 页 (a longer running head: `running_head`)
 _MARKER = re.compile(r"(?:\d{1,3}、|[—\-－]\s*\d{1,4}\s*[—\-－]|第[ \t]*[\d一二三四五六七八九十]{1,3}[ \t]*[版页])")
+
+
+#: a page reference: 第3版, 第 12 页 (led by 第: `re` skips ahead to each at C speed)
+_PAGE_REF = re.compile(r"第[ \t]*[\d一二三四五六七八九十]{1,3}[ \t]*[版页]")
+#: a running head's length at most, in characters
+RUNNING_HEAD_CHARS = 40
+
+
+def running_head(s: str) -> bool:
+    """Is a stripped line a newspaper's running head or a continuation note, page furniture
+    passed over like a page number (when it stands between two lines of text): short, a page
+    reference in it, no sentence punctuation (清源日报  2025年3月5日  星期三  第3版, （下转第2版）,
+    第二版：要闻)?"""
+    return len(s) <= RUNNING_HEAD_CHARS and _PAGE_REF.search(s) is not None and not _PROSE_MARKS(s)
+
+
+_PROSE_MARKS = re.compile(r"[，。；！？,;!?]").search
+
+
+def _between_lines(stripped: list[str], k: int) -> bool:
+    """Does line k stand between two lines of text, no blank line next to it, the line before
+    at least as wide as it: a running head inside a column of text? (At the top of a page,
+    among the masthead's short lines or next to a blank line, it is left to the other rules.)"""
+    return 0 < k < len(stripped) - 1 and bool(stripped[k + 1]) and bool(stripped[k - 1]) \
+        and _width(stripped[k - 1]) >= _width(stripped[k])
 
 
 _TOKEN = re.compile(r"\S+")
@@ -373,6 +398,10 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
                 marker_end = m.end("marker")
         elif kinds[k] != "b":    # (a blank line may be indented too: it stays blank)
             kinds[k] = kinds[k].upper()
+    for m in _PAGE_REF.finditer(text):   # a running head or a continuation note: like a marker
+        k = bisect_right(starts, m.start()) - 1
+        if kinds[k] != "b" and _between_lines(stripped, k) and running_head(stripped[k]):
+            kinds[k] = "b"
     # only a line with white space inside can be a table row (and only one of three cells or
     # more without sentence punctuation: `_table_pair`); a break next to two such lines in a
     # row is decided line by line (a line with no other such line next to it, blank lines

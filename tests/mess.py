@@ -18,6 +18,8 @@ project's scorer allows) matches.
     footer N      as wrap, and every 5th cut has a page footer line (- 12 -) between
     header N      as wrap, and every 5th cut has a page header line (第2版) between
     marker N      as wrap, and every 5th cut has a chunk marker line (3、) between
+    runhead N     as wrap, and every 5th cut has a running head (清源日报  2025年3月5日  星期三  第2版)
+    contnote N    as wrap, and every 5th cut has a continuation note (（下转第2版）)
     glued N       as wrap, and every 5th cut starts the next line with a chunk marker (3、亩)
     nbsp          spaced, every space then a no-break space (&nbsp; of a web page)
     after         the text as the second article of a page, after another document
@@ -158,6 +160,8 @@ TRANSFORMS = {
     "footer23": lambda t, g: wrapped(t, 23, 5, between="- {k} -"),
     "header23": lambda t, g: wrapped(t, 23, 5, between="第{k}版"),
     "marker23": lambda t, g: wrapped(t, 23, 5, between="{k}、"),
+    "runhead23": lambda t, g: wrapped(t, 23, 5, between="清源日报  2025年3月5日  星期三  第{k}版"),
+    "contnote23": lambda t, g: wrapped(t, 23, 5, between="（下转第{k}版）"),
     "glued23": lambda t, g: wrapped(t, 23, 5, glue="{k}、"),
     "after": after_another,
     "nbsp": lambda t, g: (lambda new, lmap: (new.replace(" ", "\u00a0"), lmap))(*spaced(t, g)),

@@ -63,6 +63,12 @@ CASES = [
     # a page header between two lines of a paragraph is passed over like a page number
     ("今年以来，全县国土绿化\n完成人工造林1.2万亩，封山育林\n第2版\n1.5万亩，退化林修复", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩，退化林修复"),
     ("今年以来，全县国土绿化\n完成人工造林1.2万亩，封山育林\n第 三 版\n1.5万亩", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    # …and a running head or a continuation note inside a column of text
+    ("今年以来，全县国土绿化完成人工造林1.2万亩，封山育林\n清源日报  2025年3月5日  星期三  第2版\n1.5万亩",
+     "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    ("今年以来，全县国土绿化完成人工造林1.2万亩，封山育林\n（下转第2版）\n1.5万亩", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    # …but not among the masthead's short lines at the top of a page
+    ("林海日报\n2025年6月17日 星期二 第4版\n民生·社会\n\n本报讯 眼下正是", "林海日报\n2025年6月17日 星期二 第4版民生·社会\n\n本报讯 眼下正是"),
     # stray spaces inside figures are taken out: thousands parted by a space right before a
     # unit, a space after the point of a figure in running text
     ("完成油茶新造林8 400亩，惠及林农1 264户,护林员3 120人", "完成油茶新造林8400亩，惠及林农1264户,护林员3120人"),

@@ -8,7 +8,7 @@ from itertools import accumulate
 import pytest
 
 from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
-                                _cut_digits, _cut_figure, _ends_sentence, _fills_column, glued_marker, _line_starts, _page_lines, _plain_breaks,
+                                _cut_digits, _cut_figure, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
@@ -36,6 +36,10 @@ def reference(text):
     parts, seg_flat, seg_orig = [], [0], [0]
     flat_len = para_max = seg_start = 0
     marker = _lines_matching(_MARKER_LINE, text, starts, n)
+    marker = [m or (0 < k < n - 1 and bool(stripped[k - 1]) and bool(stripped[k + 1]) and running_head(x)
+                    and (len(stripped[k - 1].encode("utf-8", "surrogatepass")) + len(stripped[k - 1])) >> 1
+                    >= (len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1)
+              for k, (m, x) in enumerate(zip(marker, stripped))]
     item = _lines_matching(_ITEM_LINE, text, starts, n)
     marks = [0] * n   # a chunk marker glued to the start of the line: no item, and dropped when joined
     for k in range(1, n):
