@@ -149,3 +149,29 @@ def test_rewrapping_an_issue_changes_no_record(width, seed):
     assert Counter(map(key, quantities_text(wrapped))) == Counter(map(key, quantities_text(flat)))
     mkey = lambda r: (r.metric, r.value, r.qualifier or "")
     assert sorted(map(mkey, extract_text(wrapped))) == sorted(map(mkey, extract_text(flat)))
+
+
+_MESSY = ["育苗总量达9.", "97亿株，", "8 400亩", "3 120人，", "9. 97亿株", "12 000 亩", "1 县水务局 38 36 76.32%", "3、",
+          "3、亩，", "2、;封山", "第2版", "清源日报  2025年3月5日  星期三  第2版", "（下转第2版）", "- 7 -", "5000\u00a0亩",
+          "8\u2009400万株", "这是一段很长很长的文字内容啊非常长", "一、主要任务", "工作取得新成效。", "补植3", "0至50株",
+          "  缩进", "", "x", "１２，３４５元"]
+_BREAKS = ["\n"] * 8 + ["\r\n", "\r", "\f", "\n\n", "\n\f"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_messy_text_maps_back_character_for_character(seed):
+    """Every character of the flow of messy text (stray spaces taken out, markers passed
+    over, odd spaces written " ") is the character of the original it maps to, in order."""
+    import random
+
+    rnd = random.Random(seed)
+    for _ in range(400):
+        text = "".join(rnd.choice(_MESSY) + rnd.choice(_BREAKS) for _ in range(rnd.randint(1, 25)))
+        f = reflow(text)
+        last = -1
+        for i, ch in enumerate(f.text):
+            o = f.orig_offset(i)
+            assert o > last, repr(text)
+            last = o
+            c = text[o]
+            assert c == ch or (ch == " " and c in "\u00a0\u2009\u202f") or (ch == "\n" and c in "\r\f"), repr(text)
