@@ -439,9 +439,11 @@ class Scanner:
     # -- what is not a quantity -------------------------------------------------------------
     @staticmethod
     def _not_a_quantity(text, start, n1, value, unit: Unit, over) -> str | None:
-        """Why a number with a unit is no quantity: "ordinal", "date", "article" or None."""
+        """Why a number with a unit is no quantity: "ordinal", "row number", "date", "article" or None."""
         if _is_ordinal_or_name(text, start, n1):
             return "ordinal"
+        if unit.kind == "count" and _row_number(text, start, n1):
+            return "row number"
         if unit.kind == "time" and not over and _is_date(n1, value, unit):
             return "date"
         # 一 + measure word read as an article: 一个二维码, 一家企业, 一年来
@@ -475,6 +477,19 @@ def _is_ordinal_or_name(text: str, start: int, n1: str) -> bool:
     # a numbered slogan in quotation marks: “六个工程”, “两个确立”
     return before in _OPEN_QUOTES and not n1[0].isdigit() and \
         any(text.find(c, start, start + 10) >= 0 for c in _CLOSE_QUOTES)
+
+
+def _row_number(text: str, start: int, n1: str) -> bool:
+    """1 县水务局 38 36 76.32%: a number that opens a line, a space after it, on a line of three
+    cells or more is the row's number (序号), not a count of the measure word the next cell
+    happens to begin with."""
+    if text[start + len(n1):start + len(n1) + 1] not in (" ", "\t", "\u3000"):
+        return False
+    line = text.rfind("\n", 0, start) + 1
+    if text[line:start].strip():
+        return False
+    end = text.find("\n", start)
+    return len(text[line:end if end >= 0 else len(text)].split()) >= 3
 
 
 def _is_date(n1: str, value: Decimal, unit: Unit) -> bool:

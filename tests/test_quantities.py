@@ -140,9 +140,14 @@ def test_digits_typeset_with_spaces_give_no_stray_last_digit(text):
     ("1 县水务局 38 36 76.32%", [(76.32, "%")]),
     ("县住建局 238 236 99.16% 100% 93.64%", [(99.16, "%"), (100, "%"), (93.64, "%")]),
     ("合计 12 1200万元", [(12000000, "元")]),
+    # the row's number (序号) before a cell that begins with a measure word is no count
+    ("序号 单位 满意率\n1 县水务局 38 36 76.32%\n4 县住建局 31 31 83.87%", [(76.32, "%"), (83.87, "%")]),
+    # …a count inside a line, or a line that is no table row, is one
+    ("确定4县为试点", [(4, "县")]),
+    ("确定\n4 县为试点", [(4, "县")]),
 ])
 def test_table_cells_after_numbers_are_read(text, want):
-    assert [(r.value, r.unit) for r in quantities_text(text) if r.unit != "县"] == want
+    assert [(r.value, r.unit) for r in quantities_text(text, reflow=False)] == want
 
 
 @pytest.mark.parametrize("text", ["加强关键零部件等供给保障", "两部门联合印发", "实现零排放", "城镇化战略五年行动计划",

@@ -43,6 +43,49 @@ CASES = [
      "类别  额度  利率\nA类  1000万元  LPR下浮30个基点\nB类  600万元  执行LPR"),
     # prose with single spaces is joined
     ("获得最高 1000 万元 的贷款\n支持 企业 发展", "获得最高 1000 万元 的贷款支持 企业 发展"),
+    # a paragraph that opens at the foot of a page and fills the column goes on after the
+    # page break (\f); across blank lines alone it would not (they part paragraphs)
+    ("这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别\n\f是物业中心（88.6%），",
+     "这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别是物业中心（88.6%），"),
+    ("这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别\n\n是物业中心（88.6%），",
+     "这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n这是上一段很长很长的文字内容。\n满意率低于90%的单位有3家，分别\n\n是物业中心（88.6%），"),
+    # a chunk marker glued to the start of a line that goes on the line before (a document
+    # site's numbered chunks) goes with the break; a numbered item after a headline stays
+    ("下达我县任务7.22万亩，其中：人工造乔木林0.1万\n3、亩，封山育林6.62万亩", "下达我县任务7.22万亩，其中：人工造乔木林0.1万亩，封山育林6.62万亩"),
+    ("全面完成营造林计划任务7万亩(其中:人工造林0.1万亩\n2、;封山育林6万亩)", "全面完成营造林计划任务7万亩(其中:人工造林0.1万亩;封山育林6万亩)"),
+    ("一、主要任务完成情况\n1、造林绿化。全年共完成人工造林1246亩", "一、主要任务完成情况\n1、造林绿化。全年共完成人工造林1246亩"),
+    ("全年工作取得新成效。\n2、加强资源保护", "全年工作取得新成效。\n2、加强资源保护"),
+    # a number cut by the break after a paragraph's short first line; a page footer after a
+    # paragraph's first line that is no headline
+    ("其他100万株。\n补植补造按每亩补植3\n0至50株的标准进行，成活率要求达到85%以上", "其他100万株。\n补植补造按每亩补植30至50株的标准进行，成活率要求达到85%以上"),
+    ("好。\n(1)人工种草:全年完成人工种草8.6万亩,其中多年生\n- 1 -\n牧草5.2万亩、一年生饲草3.4万亩。", "好。\n(1)人工种草:全年完成人工种草8.6万亩,其中多年生牧草5.2万亩、一年生饲草3.4万亩。"),
+    ("一、工作回顾\n- 3 -\n全年共完成人工造林1.46万亩、封山育林1.5万亩、退化林修复", "一、工作回顾\n- 3 -\n全年共完成人工造林1.46万亩、封山育林1.5万亩、退化林修复"),
+    # a page header between two lines of a paragraph is passed over like a page number
+    ("今年以来，全县国土绿化\n完成人工造林1.2万亩，封山育林\n第2版\n1.5万亩，退化林修复", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩，退化林修复"),
+    ("今年以来，全县国土绿化\n完成人工造林1.2万亩，封山育林\n第 三 版\n1.5万亩", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    # …and a running head or a continuation note inside a column of text
+    ("今年以来，全县国土绿化完成人工造林1.2万亩，封山育林\n清源日报  2025年3月5日  星期三  第2版\n1.5万亩",
+     "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    ("今年以来，全县国土绿化完成人工造林1.2万亩，封山育林\n（下转第2版）\n1.5万亩", "今年以来，全县国土绿化完成人工造林1.2万亩，封山育林1.5万亩"),
+    # …but not among the masthead's short lines at the top of a page
+    ("林海日报\n2025年6月17日 星期二 第4版\n民生·社会\n\n本报讯 眼下正是", "林海日报\n2025年6月17日 星期二 第4版民生·社会\n\n本报讯 眼下正是"),
+    # stray spaces inside figures are taken out: thousands parted by a space right before a
+    # unit, a space after the point of a figure in running text
+    ("完成油茶新造林8 400亩，惠及林农1 264户,护林员3 120人", "完成油茶新造林8400亩，惠及林农1264户,护林员3120人"),
+    ("贷款1 000万元、12 345 678元、1\u2009000万元", "贷款1000万元、12345678元、1000万元"),
+    ("育苗9. 97亿株，满意率为\n96. 8%，人工造林 9. 6万亩 73. 8%", "育苗9.97亿株，满意率为96.8%，人工造林 9.6万亩 73.8%"),
+    ("计划完成造林任务2. 4\n万亩，满意率为 97. 3 %", "计划完成造林任务2.4万亩，满意率为 97.3 %"),
+    ("封沙育林(草)9. 3万公顷，发放“油茶贷”\n4. 12亿元", "封沙育林(草)9.3万公顷，发放“油茶贷”4.12亿元"),
+    ("封山育林 12 000 亩 100%", "封山育林 12000 亩 100%"),   # no number is written 000
+    # a no-break space (a web page's &nbsp;) or a thin space is a space; inside a figure, a stray one
+    ("造林\u00a05000\u00a0亩，满意率\u00a099.5\u00a0%，育苗8\u2009400万株", "造林 5000 亩，满意率 99.5 %，育苗8400万株"),
+    # …not a table's cells, a row number before its cell, a figure before a spaced unit, a
+    # list number at the start of a line or sentence, before a date
+    ("县住建局 238 236 99.16% 100%\n东坝镇 94 94 100% 100%", "县住建局 238 236 99.16% 100%\n东坝镇 94 94 100% 100%"),
+    ("1 县水务局 38 36 76.32%\n2 县城管局 27 26 81.48%", "1 县水务局 38 36 76.32%\n2 县城管局 27 26 81.48%"),
+    ("第1 300 亩", "第1 300 亩"),
+    ("完成。\n3. 5万亩的任务", "完成。\n3. 5万亩的任务"),
+    ("工作如下：\n1. 2024年完成", "工作如下：\n1. 2024年完成"),
     ("", ""),
 ]
 
@@ -55,8 +98,8 @@ def test_reflow(original, flat):
 @pytest.mark.parametrize("original,_", CASES)
 def test_every_reflowed_character_maps_to_the_same_original_character(original, _):
     f = reflow(original)
-    for i, ch in enumerate(f.text):
-        assert original[f.orig_offset(i)] == ch
+    for i, ch in enumerate(f.text):   # (a no-break or thin space is written " ")
+        assert original[f.orig_offset(i)] == ch or (ch == " " and original[f.orig_offset(i)] in "\u00a0\u2009\u202f")
 
 
 @pytest.mark.parametrize("text,line,col", [
@@ -67,6 +110,12 @@ def test_every_reflowed_character_maps_to_the_same_original_character(original, 
 def test_line_and_column_are_those_of_the_original_file(text, line, col):
     rec = quantities_text(text)[0]
     assert (rec.line, rec.column) == (line, col)
+
+
+@pytest.mark.parametrize("text", ["共有1 200亩，造林9. 97万亩\n和1 000 000元，再5亩", "共有1 200亩，造林9. 97万亩\r\n和1 000 000元，再5亩"])
+def test_line_and_column_after_the_stray_spaces_taken_out(text):
+    got = [(r.line, r.column, r.value) for r in quantities_text(text)]
+    assert got == [(1, 3, 1200), (1, 12, 99700), (2, 2, 1000000), (2, 14, 5)]
 
 
 def test_no_reflow_keeps_lines_apart():
@@ -100,3 +149,29 @@ def test_rewrapping_an_issue_changes_no_record(width, seed):
     assert Counter(map(key, quantities_text(wrapped))) == Counter(map(key, quantities_text(flat)))
     mkey = lambda r: (r.metric, r.value, r.qualifier or "")
     assert sorted(map(mkey, extract_text(wrapped))) == sorted(map(mkey, extract_text(flat)))
+
+
+_MESSY = ["育苗总量达9.", "97亿株，", "8 400亩", "3 120人，", "9. 97亿株", "12 000 亩", "1 县水务局 38 36 76.32%", "3、",
+          "3、亩，", "2、;封山", "第2版", "清源日报  2025年3月5日  星期三  第2版", "（下转第2版）", "- 7 -", "5000\u00a0亩",
+          "8\u2009400万株", "这是一段很长很长的文字内容啊非常长", "一、主要任务", "工作取得新成效。", "补植3", "0至50株",
+          "  缩进", "", "x", "１２，３４５元"]
+_BREAKS = ["\n"] * 8 + ["\r\n", "\r", "\f", "\n\n", "\n\f"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_messy_text_maps_back_character_for_character(seed):
+    """Every character of the flow of messy text (stray spaces taken out, markers passed
+    over, odd spaces written " ") is the character of the original it maps to, in order."""
+    import random
+
+    rnd = random.Random(seed)
+    for _ in range(400):
+        text = "".join(rnd.choice(_MESSY) + rnd.choice(_BREAKS) for _ in range(rnd.randint(1, 25)))
+        f = reflow(text)
+        last = -1
+        for i, ch in enumerate(f.text):
+            o = f.orig_offset(i)
+            assert o > last, repr(text)
+            last = o
+            c = text[o]
+            assert c == ch or (ch == " " and c in "\u00a0\u2009\u202f") or (ch == "\n" and c in "\r\f"), repr(text)

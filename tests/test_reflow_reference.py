@@ -8,7 +8,7 @@ from itertools import accumulate
 import pytest
 
 from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
-                                _cut_figure, _ends_sentence, _line_starts, _page_lines, _plain_breaks,
+                                _cut_digits, _cut_figure, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
@@ -36,7 +36,17 @@ def reference(text):
     parts, seg_flat, seg_orig = [], [0], [0]
     flat_len = para_max = seg_start = 0
     marker = _lines_matching(_MARKER_LINE, text, starts, n)
+    marker = [m or (0 < k < n - 1 and bool(stripped[k - 1]) and bool(stripped[k + 1]) and running_head(x)
+                    and (len(stripped[k - 1].encode("utf-8", "surrogatepass")) + len(stripped[k - 1])) >> 1
+                    >= (len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1)
+              for k, (m, x) in enumerate(zip(marker, stripped))]
     item = _lines_matching(_ITEM_LINE, text, starts, n)
+    marks = [0] * n   # a chunk marker glued to the start of the line: no item, and dropped when joined
+    for k in range(1, n):
+        marks[k] = glued_marker(stripped[k - 1], lines[k])
+        if marks[k]:
+            stripped[k] = stripped[k][marks[k]:]
+            item[k] = False
     spaced = [" " in x or "\t" in x or "\u3000" in x for x in stripped]
     widths = [(len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1 for x in stripped]
     i = 0
@@ -62,9 +72,9 @@ def reference(text):
         nxt = stripped[j]
         if j > i + 1 and all(stripped[i + 1:j]):
             join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
-                or (s[-1] in _NUMERALS and not nxt[0].isdigit())
+                or (s[-1] in _NUMERALS and not nxt[0].isdigit()) or width > HEADLINE_SHARE * widths[j]
         elif not gap:
-            join = para_max > 0 or width > HEADLINE_SHARE * widths[j]
+            join = para_max > 0 or width > HEADLINE_SHARE * widths[j] or _cut_digits(s, nxt)
         elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
             join = True
         elif para_max > 0:
@@ -72,7 +82,9 @@ def reference(text):
                 nxt[0].isdigit() and not s[-1].isascii() and s[-1] not in _PUNCT)) \
                 and not (nxt[0].isdigit() and _ends_in_field(s))
         else:
-            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt)
+            join = (nxt[0] in _CONTINUES) or _cut_figure(s, nxt) or (
+                any(k in pages for k in range(i, j)) and _fills_column(stripped, i)
+                and not (nxt[0].isdigit() and _ends_in_field(s)))
         if not join:
             para_max = 0 if gap else max(para_max, width)
             i += 1
@@ -81,7 +93,7 @@ def reference(text):
         end = starts[i] + (len(line) - 1 if line.endswith("\r") else len(line))
         parts.append(text[seg_start:end])
         flat_len += end - seg_start
-        seg_start = starts[j]
+        seg_start = starts[j] + marks[j]
         seg_flat.append(flat_len)
         seg_orig.append(seg_start)
         para_max = max(para_max, width)
