@@ -232,10 +232,19 @@ def _row_cells(s: str) -> int:
 _WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
 
 
+def _pipe_cells(s: str) -> list[str]:
+    """The cells of a row written with | between them (| 序号 | 单位 | 满意率 |)."""
+    return [c.strip() for c in s.strip().strip("|").split("|")]
+
+
 def _table_pair(a: str, b: str) -> bool:
     """Two lines of one table (header and row, or two rows): as many cells each (three or
     more), and the second ends in a figure or a dash. Prose with a spaced number
     (获得最高 1000 万元的) does not end in one."""
+    if a.count("|") >= 2 and b.count("|") >= 2:    # cells parted by | (a table copied from a web page)
+        ta, tb = _pipe_cells(a), _pipe_cells(b)
+        return len(ta) >= 3 and len(ta) == len(tb) and bool(tb[-1]) and \
+            (tb[-1][0].isdigit() or tb[-1][-1] in "%％—-－" or tb[-1][0] in "—-－+")
     ta, tb = a.split(), b.split()
     if len(ta) < 3 or len(tb) < 3:           # a merged count is never above the raw one
         return False
