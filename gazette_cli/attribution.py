@@ -97,7 +97,7 @@ class Sentences:
                 first = _LEAD.match("\n" + text[:_LEAD_LONGEST])   # the text's first line
                 if first:
                     leads.add(first.end() - 2)
-            if through is not None and "。" in text:
+            if through is not None and ("。" in text or "\n" in text):
                 leads.update(m.start() for m in through.finditer(text))
             if leads:
                 ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
@@ -515,6 +515,10 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
                 status.append(False)
             else:
                 status.append(None)
+        # items that name neither the rule's measure nor another one (东乡、西乡分别完成造林2.1万亩、
+        # 1.8万亩: places, not measures) leave the figures to the rule's other tests
+        if all(s is None for s in status):
+            continue
         for i in range(len(status) - 2, -1, -1):
             if status[i] is None:
                 status[i] = status[i + 1]

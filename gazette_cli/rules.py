@@ -188,7 +188,8 @@ class RuleSet:
         self.totals_re = re.compile("\n[ \t\u3000]*(?:" + "|".join(map(re.escape, total_words)) + ")") if total_words else None
         #: a 。 before one of the rules' scope.through words (。其中，…) does not end a list
         through = sorted({w for r in self.scoped for w in r.scope_through}, key=len, reverse=True)
-        self.scope_through = re.compile("。(?=[ \t\u3000]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
+        # …and neither does a line break before one, with or without a 。 (…4800亩。\n按树种分：…)
+        self.scope_through = re.compile("[。\n](?=[ \t\u3000\n]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
