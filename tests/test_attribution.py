@@ -91,6 +91,13 @@ CASES = [
     ("全县春季造林完成13800亩。\n按树种分：杨树纯林面积12060亩，占87.4%；柽柳180亩，占1.3%。\n",
      "afforestation_area", [13800, 12060, 180]),
     ("全县春季造林完成13800亩\n按树种分：杨树纯林面积12060亩；柽柳180亩\n", "afforestation_area", [13800, 12060, 180]),
+    # echo: a title line repeating a figure the rule claimed in the body takes its metric
+    ("腾格里沙漠东缘再添6.8万亩“绿色屏障”\n\n今年以来，全旗完成工程固沙6.8万亩，设置沙障2.1万亩。\n",
+     "afforestation_area", [68000, 68000, 21000]),
+    ("荒漠再添5万亩绿色\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
+    ("全县森林抚育6.8万亩\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
+    ("沙区再添6.8万亩绿色\n\n今年全县完成工程固沙6.8万亩，占任务的105%，农田面积达到6.8万亩。\n",
+     "afforestation_area", [68000, 68000]),
     # a line break before 其中 carries a list on too
     ("全县完成营造林5.6万亩。\n其中，东乡2.1万亩，西乡1.8万亩。", "afforestation_area", [56000, 21000, 18000]),
 ]
