@@ -1092,11 +1092,13 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
 
 #: the longest line that reads as a title for `echo`
 _TITLE_LONGEST = 40
+#: a run of blanks between cells: a table row, not a title (its column header says what a figure is)
+_TABLE_GAP = re.compile(r"[ \t\u3000]{2}")
 
 
 def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     """`echo`: a figure no rule claimed, on a line that reads as a title (short, no sentence
-    punctuation: 腾格里沙漠东缘再添6.8万亩“绿色屏障”), takes the metric of a rule with `echo` that
+    punctuation, no run of blanks as between table cells: 腾格里沙漠东缘再添6.8万亩“绿色屏障”), takes the metric of a rule with `echo` that
     claimed the same value in the same unit elsewhere in the text (完成工程固沙6.8万亩) — unless
     the title holds one of the rule's excluded words."""
     text, ruleset = doc.text, doc.ruleset
@@ -1107,7 +1109,7 @@ def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:
         hi = text.find("\n", q.end)
         hi = len(text) if hi < 0 else hi
         line = text[lo:hi].strip()
-        if len(line) > _TITLE_LONGEST or _NOT_IN_HEADING.search(line):
+        if len(line) > _TITLE_LONGEST or _NOT_IN_HEADING.search(line) or _TABLE_GAP.search(line):
             continue
         for rule in ruleset.echoing:
             if not ruleset.unit_fits(rule, q.unit):

@@ -96,6 +96,8 @@ CASES = [
      "afforestation_area", [68000, 68000, 21000]),
     ("荒漠再添5万亩绿色\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
     ("全县森林抚育6.8万亩\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
+    # a table row is not a title: its column says what the figure is
+    ("全县完成封山育林800亩。\n村别    封山育林    中幼林抚育\n桥头村  800亩       800亩\n", "afforestation_area", [800, 800]),
     ("沙区再添6.8万亩绿色\n\n今年全县完成工程固沙6.8万亩，占任务的105%，农田面积达到6.8万亩。\n",
      "afforestation_area", [68000, 68000]),
     # a line break before 其中 carries a list on too
