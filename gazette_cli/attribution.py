@@ -42,7 +42,7 @@ _ASCII_STOP = r"\.(?<=[\u3400-\u9fff”’\"')）]\.)(?!\d)"   # the look-behind
 #: _sentence_ends, faster, in two passes)
 _SENTENCE_END = re.compile(rf"[。；;！？!?\n]|{_ASCII_STOP}")
 #: the ways of claiming, strongest first (the rank in the precedence)
-HOW_RANK = {"near": 0, "pattern": 0, "column": 1, "scope": 1, "topic": 2}
+HOW_RANK = {"near": 0, "pattern": 0, "column": 1, "scope": 1, "topic": 2, "echo": 2}
 
 
 class RuleTimeoutWarning(UserWarning):
@@ -97,7 +97,7 @@ class Sentences:
                 first = _LEAD.match("\n" + text[:_LEAD_LONGEST])   # the text's first line
                 if first:
                     leads.add(first.end() - 2)
-            if through is not None and "。" in text:
+            if through is not None and ("。" in text or "\n" in text):
                 leads.update(m.start() for m in through.finditer(text))
             if leads:
                 ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
@@ -331,6 +331,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
         for k, found in enumerate(claims):
             if found:
                 found[:] = [c for c in found if k not in doc.paired_out.get(c.rule.id, ())]
+    if ruleset.echoing:   # last: a title repeats a figure its rule kept
+        _echoes(doc, qs, claims)
     for c in claims:
         if len(c) > 1:
             c.sort(key=Claim.key)
@@ -523,6 +525,10 @@ def _respective(doc: _Doc, lo: int, hi: int, qs, group, fits, rule: Rule, mine, 
                 status.append(False)
             else:
                 status.append(None)
+        # items that name neither the rule's measure nor another one (东乡、西乡分别完成造林2.1万亩、
+        # 1.8万亩: places, not measures) leave the figures to the rule's other tests
+        if all(s is None for s in status):
+            continue
         for i in range(len(status) - 2, -1, -1):
             if status[i] is None:
                 status[i] = status[i + 1]
@@ -1126,6 +1132,41 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
             if prepared.topic_with is not None and not prepared.topic_with(text, _clause_start(text, q.text_start), q.text_start):
                 continue
             _add(claims[k], Claim(rule, q.start - sections.bounds(q.start, rule.topic_within)[0], "topic", word))
+
+
+#: the longest line that reads as a title for `echo`
+_TITLE_LONGEST = 40
+#: a run of blanks between cells: a table row, not a title (its column header says what a figure is)
+_TABLE_GAP = re.compile(r"[ \t\u3000]{2}")
+
+
+def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """`echo`: a figure no rule claimed, on a line that reads as a title (short, no sentence
+    punctuation, no run of blanks as between table cells: 腾格里沙漠东缘再添6.8万亩“绿色屏障”), takes the metric of a rule with `echo` that
+    claimed the same value in the same unit elsewhere in the text (完成工程固沙6.8万亩) — unless
+    the title holds one of the rule's excluded words."""
+    text, ruleset = doc.text, doc.ruleset
+    for k, q in enumerate(qs):
+        if claims[k] or q.value is None:
+            continue
+        lo = text.rfind("\n", 0, q.start) + 1
+        hi = text.find("\n", q.end)
+        hi = len(text) if hi < 0 else hi
+        line = text[lo:hi].strip()
+        if len(line) > _TITLE_LONGEST or _NOT_IN_HEADING.search(line) or _TABLE_GAP.search(line):
+            continue
+        for rule in ruleset.echoing:
+            if not ruleset.unit_fits(rule, q.unit):
+                continue
+            prepared = _prepared(ruleset, rule)
+            if prepared.exclude is not None and prepared.exclude(text, lo, hi):
+                continue
+            source = next((j for j, found in enumerate(claims)
+                           if j != k and qs[j].unit == q.unit and qs[j].value == q.value
+                           and any(c.rule is rule for c in found)), None)
+            if source is not None:
+                _add(claims[k], Claim(rule, abs(qs[source].start - q.start), "echo", None))
+                break
 
 
 _LIST_CLAUSE_START = re.compile(r"[，,；;。：:！？!?\n]")

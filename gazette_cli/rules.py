@@ -31,7 +31,7 @@ from .units import QUALIFIERS, Units, load_units
 FILE_FIELDS = {"metrics", "rules"}
 METRIC_FIELDS = {"unit", "description"}
 RULE_FIELDS = {"id", "metric", "unit", "keywords", "patterns", "before", "after", "exclude", "not_after",
-               "not_before", "unless", "near", "respectively", "totals", "scope", "columns", "topic", "context", "priority", "description", "examples", "counterexamples"}
+               "not_before", "unless", "near", "respectively", "totals", "scope", "columns", "topic", "context", "echo", "priority", "description", "examples", "counterexamples"}
 SCOPE_FIELDS = {"after", "before", "stop", "skip", "through"}
 TOPIC_FIELDS = {"words", "within", "min", "with"}
 CONTEXT_FIELDS = {"words", "within", "min"}
@@ -91,6 +91,7 @@ class Rule:
     scope_skip: tuple[str, ...] = ()     # words that keep their clause's quantity out of a list
     scope_through: tuple[str, ...] = ()  # words that, opening a sentence, carry a list on from the last
     columns: bool = False                # a keyword in a table's column header claims the column
+    echo: bool = False                   # a title line's figure that repeats one the rule claimed takes its metric
     totals: tuple[str, ...] = ()         # row labels of a table's total row (合计): it takes its column's rule
     topic_words: tuple[str, ...] = ()    # topic: words that make a section about the metric
     topic_within: str = "section"
@@ -181,6 +182,7 @@ class RuleSet:
         self.scoped = [r for r in rules if r.scope_after or r.scope_before]
         self.topical = [r for r in rules if r.topic_words]
         self.columned = [r for r in rules if r.columns]
+        self.echoing = [r for r in rules if r.echo]
         self.contextual = any(r.context_words for r in rules)
         self.vetoing = any(r.unless for r in rules)
         self.totaling = [r for r in rules if r.totals]
@@ -189,7 +191,8 @@ class RuleSet:
         self.totals_re = re.compile("\n[ \t\u3000]*(?:" + "|".join(map(re.escape, total_words)) + ")") if total_words else None
         #: a 。 before one of the rules' scope.through words (。其中，…) does not end a list
         through = sorted({w for r in self.scoped for w in r.scope_through}, key=len, reverse=True)
-        self.scope_through = re.compile("。(?=[ \t\u3000]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
+        # …and neither does a line break before one, with or without a 。 (…4800亩。\n按树种分：…)
+        self.scope_through = re.compile("[。\n](?=[ \t\u3000\n]*(?:" + "|".join(map(re.escape, through)) + "))") if through else None
         #: the highest priority of a rule with a scope (a list claim beats no claim above it)
         self.scope_top = max((r.priority for r in self.scoped), default=0)
         #: keyword → the rules that have it, each once, in file order (all rules; those with a scope)
@@ -596,6 +599,10 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if not isinstance(columns, bool):
         problems.append(Problem(file, entry.line_of("columns"), f"columns must be true or false, got {columns!r}", label))
         columns = False
+    echo = entry.get("echo", False)
+    if not isinstance(echo, bool):
+        problems.append(Problem(file, entry.line_of("echo"), f"echo must be true or false, got {echo!r}", label))
+        echo = False
     ints = {}
     for key, default in (("before", DEFAULT_BEFORE), ("after", DEFAULT_AFTER), ("priority", 0)):
         v = entry.get(key, default)
@@ -616,7 +623,7 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     return Rule(id=rid, metric=metric, unit=unit, keywords=tuple(keywords), patterns=compiled,
                 pattern_lines=lines, pattern_starts=[pattern_start(src) for src in pattern_sources], before=ints["before"], after=ints["after"],
                 exclude=tuple(exclude), not_after=tuple(not_after), not_before=tuple(not_before),
-                near=near, totals=tuple(totals), unless=unless, unless_trigger=trigger, unless_lines=unless_lines, columns=columns, **scope, **topic, **context,
+                near=near, totals=tuple(totals), unless=unless, unless_trigger=trigger, unless_lines=unless_lines, columns=columns, echo=echo, **scope, **topic, **context,
                 priority=ints["priority"], description=str(entry.get("description") or ""),
                 examples=examples, file=file, line=line, order=order)
 

@@ -76,11 +76,32 @@ CASES = [
     ("城镇和农村居民满意度分别为95.1%、96.3%。", "satisfaction_rate", [95.1, 96.3]),
     ("按时办结率、回复率、满意率均为100%。", "satisfaction_rate", [100]),
     ("政策知晓率和群众满意率分别为91.6%。", "satisfaction_rate", []),
+    # kinds of work before 分别: each takes its figure, tending keeps its own out
+    ("全县完成人工造林、封山育林、退化林修复、森林抚育分别为1.62万亩、2.8万亩、1.15万亩、4.6万亩，分别占计划任务的111%、100%、104%、102%。",
+     "afforestation_area", [16200, 28000, 11500]),
+    ("全县森林抚育、人工造林分别为4.6万亩、1.2万亩。", "afforestation_area", [12000]),
+    # items that name no measure at all (places) leave the figures to the other tests
+    ("东乡、西乡分别完成造林2.1万亩、1.8万亩。", "afforestation_area", [21000, 18000]),
     # --- scope.through: a breakdown that opens its own sentence with 其中
     ("现场签约授信总额86亿元。其中，农业银行32亿元、建设银行28亿元；县财政安排贴息资金860万元。",
      "loan_amount", [8600000000, 3200000000, 2800000000]),
     ("今年全县完成营造林5.6万亩。其中，东乡2.1万亩，西乡1.8万亩，森林抚育1.7万亩。",
      "afforestation_area", [56000, 21000, 18000]),
+    # …or a breakdown lead on the next line, with or without a 。 before the break
+    ("全县春季造林完成13800亩。\n按树种分：杨树纯林面积12060亩，占87.4%；柽柳180亩，占1.3%。\n",
+     "afforestation_area", [13800, 12060, 180]),
+    ("全县春季造林完成13800亩\n按树种分：杨树纯林面积12060亩；柽柳180亩\n", "afforestation_area", [13800, 12060, 180]),
+    # echo: a title line repeating a figure the rule claimed in the body takes its metric
+    ("腾格里沙漠东缘再添6.8万亩“绿色屏障”\n\n今年以来，全旗完成工程固沙6.8万亩，设置沙障2.1万亩。\n",
+     "afforestation_area", [68000, 68000, 21000]),
+    ("荒漠再添5万亩绿色\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
+    ("全县森林抚育6.8万亩\n\n今年以来，全旗完成工程固沙6.8万亩。\n", "afforestation_area", [68000]),
+    # a table row is not a title: its column says what the figure is
+    ("全县完成封山育林800亩。\n村别    封山育林    中幼林抚育\n桥头村  800亩       800亩\n", "afforestation_area", [800, 800]),
+    ("沙区再添6.8万亩绿色\n\n今年全县完成工程固沙6.8万亩，占任务的105%，农田面积达到6.8万亩。\n",
+     "afforestation_area", [68000, 68000]),
+    # a line break before 其中 carries a list on too
+    ("全县完成营造林5.6万亩。\n其中，东乡2.1万亩，西乡1.8万亩。", "afforestation_area", [56000, 21000, 18000]),
 ]
 
 

@@ -37,7 +37,7 @@ BROKEN = [
     ("unknown field", HEAD + RULE + "    keyword: [投资]\n    flavour: red\n", [
         "r.yaml:4: r1: missing field 'keywords'",
         "r.yaml:6: r1: unknown field 'keyword'; did you mean 'keywords'?",
-        "r.yaml:7: r1: unknown field 'flavour' (allowed: after, before, columns, context, counterexamples, description, "
+        "r.yaml:7: r1: unknown field 'flavour' (allowed: after, before, columns, context, counterexamples, description, echo, "
         "examples, exclude, id, keywords, metric, near, not_after, not_before, patterns, priority, respectively, scope, topic, totals, unit, unless)"]),
     ("unknown top-level and metric field", "metric:\n  m: {unit: 元, descripton: x}\n", [
         "r.yaml:1: top-level unknown field 'metric'; did you mean 'metrics'?"]),
