@@ -595,11 +595,12 @@ _MAYBE_STRAY = [(c, re.compile(f"{c}(?=[0-9])(?<=[0-9.．]{c})")) for c in _FIGU
 #: (no digit, letter or point before them, nor a thousands comma, nor a number and a space:
 #: cells of a table row, 94 94 100%), then groups of exactly three, each after one space, and
 #: a word (a unit, 万/亿) or a decimal part right after the last group, or a space and a word
-#: after a group that opens with 0 (12 000 亩: no number is written 000). A number before a
+#: after a group that opens with 0 (12 000 亩: no number is written 000); not a decimal part
+#: with another number after it (城关镇 14 612 318.5 152.4: a table row's cells). A number before a
 #: space that is not followed so (a table's cells 238 236 99.16%, a row number before its
 #: cell 1 县水务局, 1 300 亩) keeps its space
 _THOUSANDS = re.compile(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPACE}])[0-9]{{1,3}}(?:[{_FIGURE_SPACE}][0-9]{{3}})+"
-                        r"(?=[\u3400-\u9fff]|[.．][0-9]|(?<=0[0-9][0-9])[ \t]+[\u3400-\u9fff])")
+                        r"(?=[\u3400-\u9fff]|[.．][0-9]++(?![ \t]+[0-9])|(?<=0[0-9][0-9])[ \t]+[\u3400-\u9fff])")
 #: a space after the point of a figure in running text (育苗9. 97亿株, 共计:3. 2万株, “治沙贷”4. 7亿元,
 #: a table's cell 9. 6万亩, and at the start of a line that goes on a line ending in a word or
 #: a comma, bracket or quotation mark: 营造林 / 21. 4万亩, “油茶贷” / 4. 12亿元): after a Chinese
