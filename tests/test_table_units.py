@@ -14,6 +14,9 @@ CASES = [
     # units in the header cells: each column its own, the others left alone
     ("单位  受理量  办结率（%）  满意率（%）\n市人社局  1862  99.6  98.7\n",
      [("99.6", 99.6, "%"), ("98.7", 98.7, "%")]),
+    # cells parted by single spaces, units in the header only
+    ("路段 里程（公里） 栽植乔木（株） 栽植灌木（株）\nG208沿线 38.4 11520 26800\n",
+     [("38.4", 38.4, "公里"), ("11520", 11520, "株"), ("26800", 26800, "株")]),
     # a header cell's own unit beats the caption's; a rate column without one is left alone
     ("（单位：亩）\n县区  计划  完成  完成率  资金(万元)\n甲县  6000  6400  106.7  350\n",
      [("6000", 6000, "亩"), ("6400", 6400, "亩"), ("350", 3500000, "元")]),
