@@ -93,6 +93,12 @@ def _cut_digits(s: str, nxt: str) -> bool:
     return s[-1] in _ARABIC and nxt[0] in _ARABIC
 
 
+def _cut_multiplier(s: str, nxt: str) -> bool:
+    """A figure cut between its 万/亿 and its unit (完成防沙治沙任务46.8万 / 亩，其中…): no headline
+    ends in a digit and 万 or 亿, so even a short first line of a paragraph goes on."""
+    return len(s) > 1 and s[-1] in "万亿萬億" and s[-2] in _ARABIC and not nxt[0].isdigit() and nxt[0] not in _PUNCT
+
+
 def _ends_in_field(s: str) -> bool:
     """Does a line end in digits right after : - or / (08:10, 浏览次数:1206, 2025-01-08):
     a web page's byline or a date, not a figure that a break cut? Before a paragraph that
@@ -516,7 +522,8 @@ def _reflow(text: str) -> Flow:
             # first line before a longer one)
             width, nxt = _width(stripped[i]), stripped[i + 1]
             if landings[i] or width > HEADLINE_SHARE * _most_width(len(nxt)) \
-                    or width > HEADLINE_SHARE * _width(nxt) or _cut_digits(stripped[i], nxt):
+                    or width > HEADLINE_SHARE * _width(nxt) or _cut_digits(stripped[i], nxt) \
+                    or _cut_multiplier(stripped[i], nxt):
                 landings[i + 1] = 1
             continue
         k = resets.rfind("r", scanned, i)
@@ -538,7 +545,8 @@ def _reflow(text: str) -> Flow:
                     or (s[-1] in _NUMERALS and not nxt[0].isdigit()) or _width(s) > HEADLINE_SHARE * _width(nxt)
             elif not gap:
                 # a short first line before a longer one is a headline, not a wrap
-                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt) or _cut_digits(s, nxt)
+                join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt) or _cut_digits(s, nxt) \
+                    or _cut_multiplier(s, nxt)
             elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
                 join = True  # a number cut by a column or page break (9.97\\f亿株)
             elif in_para:  # blank lines between: a column break if this line was full,

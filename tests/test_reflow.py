@@ -87,6 +87,9 @@ CASES = [
     # a table row of figures parted by single spaces, one with a decimal part: cells, not thousands
     ("城关镇 14 612 318.5 152.4\n柳河镇 18 826 426.2 210.8", "城关镇 14 612 318.5 152.4\n柳河镇 18 826 426.2 210.8"),
     ("贷款12 345.6万元", "贷款12345.6万元"),
+    # a short first line cut between 万/亿 and the unit goes on (no headline ends so)
+    ("依托信贷资金，全旗今年完成防沙治沙任务46.8万\n亩，其中工程固沙10.2万亩，人工造林8.6万亩，封沙育林12万亩，飞播造林5万亩",
+     "依托信贷资金，全旗今年完成防沙治沙任务46.8万亩，其中工程固沙10.2万亩，人工造林8.6万亩，封沙育林12万亩，飞播造林5万亩"),
     ("完成。\n3. 5万亩的任务", "完成。\n3. 5万亩的任务"),
     ("工作如下：\n1. 2024年完成", "工作如下：\n1. 2024年完成"),
     # a table copied from a web page with | between its cells keeps its rows; prose with a | does not
