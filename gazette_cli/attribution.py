@@ -67,6 +67,10 @@ class Claim:
         return f"{self.how}{word} ({self.distance})"
 
 
+#: the last character of a line whose list goes on on the next line (a period does not end there)
+_LIST_GOES_ON = frozenset("：:；;，,、")
+
+
 class Sentences:
     """Sentence ends of one text, found once (when first asked for); bounds looked up by
     bisection."""
@@ -99,6 +103,9 @@ class Sentences:
                     leads.add(first.end() - 2)
             if through is not None and ("。" in text or "\n" in text):
                 leads.update(m.start() for m in through.finditer(text))
+            # a line that ends in a list's separator (…分别为： / 农业银行：8.2亿元； / …) goes on
+            # with the list on the next line
+            leads.update(i for i in self.ends if text[i] == "\n" and i and text[i - 1] in _LIST_GOES_ON)
             if leads:
                 ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
             else:

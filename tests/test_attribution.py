@@ -154,3 +154,14 @@ def test_explain_says_why_and_why_not(text, quantity, reason, why_not):
     got = rec.why_not
     assert [line for line in got if line in why_not] == why_not
     assert (got == []) == (why_not == [])
+
+
+@pytest.mark.parametrize("text,claimed", [
+    # a lead that ends in a colon, one item a line, each ending in a separator: one list
+    ("全县新发放创业担保贷款3.2亿元，各经办银行发放情况为：\n县农商银行：1.6亿元；\n邮储银行：7000万元；\n农业银行：5000万元。\n"
+     "全县投入财政资金300万元。", ["3.2亿元", "1.6亿元", "7000万元", "5000万元"]),
+    # a line that ends a sentence ends the list
+    ("全县新发放创业担保贷款3.2亿元。\n县农商银行：1.6亿元\n全县投入财政资金300万元。", ["3.2亿元"]),
+])
+def test_a_list_runs_on_over_lines_that_end_in_a_separator(text, claimed):
+    assert [r.text for r in extract_text(text) if r.metric == "loan_amount"] == claimed
