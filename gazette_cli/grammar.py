@@ -60,6 +60,7 @@ class Grammar:
             cancel = qualifiers.not_after.get(w, "") if len(w) == 1 else ""
             after.append(rf"(?<={regex.escape(w)})" + (rf"(?<![{regex.escape(cancel)}]{regex.escape(w)})" if cancel else ""))
         self.power_after = "(?:" + "|".join(after) + ")" if after else ""
+        self.implied = bool(extra.get("implied_units"))
         self._prefixed = prefixed
         # Compiling is most of the start-up (each copy of the number grammar in a pattern
         # costs ~10 ms), so only what an `extract` needs is compiled here: the last
@@ -115,6 +116,9 @@ class Grammar:
                   rf"|{sp}(?P<c2>{CONNECTORS}){sp}(?P<n3>{tok}){sp}(?P<u3>{unit})")
         if loose:
             ranged += rf"|{sp}(?P<c4>{CONNECTORS}){sp}(?P<n4>{tok})(?![0-9０-９])|(?P<bare>)"
+        elif self.implied:
+            # a figure in 亿 with no unit: the scanner asks whether a word before it implies one
+            ranged += r"|(?<=[亿億])(?P<bare>)"
         ranged += ")"
         alts = [r"(?P<skip>(?:https?://|www\.)[!-~]+)"]
         phrases = [p for p, (_, unit_) in self.phrases.items() if loose or unit_]
@@ -304,6 +308,7 @@ class _FastPath:
     def __init__(self, grammar: "Grammar"):
         from .numerals import _ALL_CN
         self.pattern = grammar.ranged
+        self.implied = grammar.implied
         units = grammar.units.spellings()   # the grammar's units list, longest first
         self.by_first: dict[str, tuple[str, ...]] = {}
         for u in units:
@@ -358,7 +363,7 @@ class _FastPath:
             return _SLOW
         e, u = m.end(1), m.end()
         if u >= len(text):   # nothing follows: no unit, connector or 和
-            return None
+            return _SLOW if self.implied and text[u - 1] in "亿億" else None
         c = text[u]
         if c in self.after_number:
             return _SLOW
@@ -367,8 +372,8 @@ class _FastPath:
         for unit in self.by_first.get(c, ()):
             if text.startswith(unit, u):
                 break
-        else:
-            return None
+        else:   # no unit: none, or one a word before a figure in 亿 implies (the grammar's to say)
+            return _SLOW if self.implied and text[u - 1] in "亿億" else None
         ue = u + len(unit)
         if unit[-1] in self.letters or self.after_unit.match(text, ue):
             return _SLOW

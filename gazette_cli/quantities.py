@@ -63,6 +63,10 @@ class Quantity:
     unit_kind: str | None = None
 
 
+#: what ends the clause a word implying a unit is looked for in
+_CLAUSE_BREAKS = "，,。；;！？!?\n：:、"
+
+
 class Scanner:
     """Finds the quantities of a text: the grammar of one units file, and what its matches mean."""
 
@@ -78,6 +82,8 @@ class Scanner:
         for p in extra.get("phrases") or []:
             self.phrases[str(p["text"])] = (Decimal(str(p["value"])), p.get("unit"))
         self.named = [str(n) for n in extra.get("named") or [] if str(n) in units]
+        #: the unit a word before a figure in 亿 with no unit implies (贷款余额达150亿: 元)
+        self.implied = extra.get("implied_units") or []
         # (numeral character, +1 or -1, the word's character after it, or before it when the
         # numeral ends the word) → [(its offset in the word, word length, words)]: the
         # neighbour is looked up first, so a numeral pays one dict lookup, not one slice
@@ -200,6 +206,23 @@ class Scanner:
                 out.append(q)
         return out
 
+    def _implied(self, text: str, start: int, end: int, tok: str) -> Quantity | None:
+        """A figure in 亿 or 万亿 with no unit after it (150亿, 超百亿), in the unit a word before
+        it in its clause implies (units file: scanner.implied_units); else None."""
+        if not tok.rstrip().endswith(("亿", "億")):
+            return None
+        for imp in self.implied:
+            lo = max(0, start - imp["reach"])
+            for c in _CLAUSE_BREAKS:
+                k = text.rfind(c, lo, start)
+                if k >= lo:
+                    lo = k + 1
+            if any(w in text[lo:start] for w in imp["after_words"]):
+                value, over = _value(tok)
+                u, name, factor, _ = self._unit(imp["unit"])
+                return self._finish(text, start, end, value * factor, name, u.kind, over=over)
+        return None
+
     def _bare(self, text: str, start: int, end: int, tok: str) -> Quantity | None:
         stripped = "".join(tok.split())
         if self._is_word(text, start, end, tok) or (len(stripped) == 1 and stripped in _WORD_DIGITS):
@@ -243,8 +266,9 @@ class Scanner:
         if sym is not None:
             return self._symbol(text, m)
         if bare is not None:
-            if not all_numbers:
-                return None
+            implied = self._implied(text, start, m.end(), n1) if self.implied else None
+            if implied is not None or not all_numbers:
+                return implied
             return self._bare(text, start, m.end(), n1)
         if n4 is not None:  # a range without unit (--all-numbers)
             v1, _ = _value(n1)

@@ -173,7 +173,7 @@ def parse_units(data, path: str) -> tuple[Units | None, list[Problem]]:
     return Units(units, aliases, path, scanner), problems
 
 
-SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers", "qualifiers", "bare_powers_after")
+SCANNER_FIELDS = ("symbols", "named", "phrases", "not_numbers", "qualifiers", "bare_powers_after", "implied_units")
 QUALIFIERS = ("approx", "over", "under", "max", "min")
 QUALIFIER_FIELDS = ("before", "after", "governing_verbs", "reach", "not_after")
 
@@ -232,6 +232,35 @@ def _parse_scanner(raw, data, aliases: dict[str, Unit], bad) -> dict:
             continue
         out["phrases"].append({"text": p["text"], "value": p["value"], "unit": p.get("unit")})
     out["qualifiers"] = _parse_qualifiers(raw.get("qualifiers"), raw, bad)
+    out["implied_units"] = _parse_implied(raw.get("implied_units"), raw, aliases, bad)
+    return out
+
+
+def _parse_implied(raw, scanner, aliases, bad) -> list[dict]:
+    """scanner.implied_units: [{unit, after_words, reach}] — a figure in 亿 or 万亿 with no unit
+    after it takes `unit` where one of `after_words` stands before it in its clause, at most
+    `reach` characters back (贷款余额达150亿 → 150亿元)."""
+    if raw is None:
+        return []
+    example = "[{unit: 元, after_words: [贷款, 授信], reach: 16}]"
+    if not isinstance(raw, list):
+        bad(scanner.line_of("implied_units"), f"scanner.implied_units must be a list such as {example}")
+        return []
+    out = []
+    for item in raw:
+        line = getattr(item, "line", scanner.line_of("implied_units"))
+        if not isinstance(item, LineDict) or set(item) - {"unit", "after_words", "reach"}:
+            bad(line, f"scanner.implied_units: each entry has unit, after_words and reach, e.g. {example}")
+            continue
+        words, reach = word_list(item.get("after_words")), item.get("reach", 16)
+        if item.get("unit") not in aliases:
+            bad(line, f"scanner.implied_units: unknown unit {item.get('unit')!r}")
+        elif not words:
+            bad(line, "scanner.implied_units: after_words must be a list of words")
+        elif not isinstance(reach, int) or isinstance(reach, bool) or not 1 <= reach <= 60:
+            bad(line, f"scanner.implied_units: reach must be a whole number from 1 to 60, got {reach!r}")
+        else:
+            out.append({"unit": aliases[item["unit"]].name, "after_words": tuple(words), "reach": reach})
     return out
 
 

@@ -170,3 +170,19 @@ def test_words_made_with_numerals_are_no_quantity(text):
 ])
 def test_numbers_listed_before_a_quantity_share_its_unit(text, want):
     assert [(float(r.value), r.unit) for r in quantities_text(text)] == want
+
+
+@pytest.mark.parametrize("text,want", [
+    # money words before a figure in 亿 with no unit: 元 (news leaves it out)
+    ("贷款余额达150亿，同比增长8%", [("150亿", 15000000000, "元", None), ("8%", 8, "%", None)]),
+    ("累计获得授信总额超过1.2万亿", [("超过1.2万亿", 1200000000000, "元", "over")]),
+    ("签约金额108.6亿", [("108.6亿", 10860000000, "元", None)]),
+    # no money word in the clause, another unit after, or 万 not 亿: no unit to imply
+    ("全市人口1.2亿", []),
+    ("贷款支持下，全市人口1.2亿", []),
+    ("投放鱼苗1.5亿尾", [("1.5亿尾", 150000000, "尾", None)]),
+    ("贷款总额3万", []),
+    ("发放贷款3.5亿元", [("3.5亿元", 350000000, "元", None)]),
+])
+def test_a_unit_a_money_word_implies(text, want):
+    assert [(r.text, r.value, r.unit, r.qualifier) for r in quantities_text(text)] == want
