@@ -8,24 +8,25 @@ import pytest
 from . import mess
 
 #: copy → (F1 against the gold, F1 against the run on the clean text), as reached. The clean
-#: run itself scores 0.999 against the gold: no copy can score more than that there
+#: run itself scores 0.995 against the gold: no copy can score more than that there. The
+#: spaced copies lose most on the `n` documents, whose author wrote thousands with a space 49 times
 FLOORS = {
-    "wrap17": (0.998, 1.000),
-    "wrap23": (0.998, 1.000),
-    "wrap31": (0.998, 1.000),
-    "blank23": (0.998, 1.000),
-    "formfeed23": (0.998, 1.000),
-    "ascii": (0.997, 0.999),
-    "spaced": (0.991, 0.992),
-    "footer23": (0.998, 1.000),
-    "header23": (0.998, 1.000),
-    "marker23": (0.998, 0.999),
-    "runhead23": (0.998, 1.000),
-    "contnote23": (0.998, 1.000),
-    "glued23": (0.997, 0.999),
-    "nbsp": (0.991, 0.992),
-    "after": (0.998, 1.000),
-    "all17": (0.985, 0.986),
+    "wrap17": (0.994, 0.999),
+    "wrap23": (0.995, 0.999),
+    "wrap31": (0.995, 1.000),
+    "blank23": (0.995, 0.999),
+    "formfeed23": (0.995, 0.999),
+    "ascii": (0.994, 0.999),
+    "spaced": (0.964, 0.968),
+    "footer23": (0.995, 0.999),
+    "header23": (0.995, 0.999),
+    "marker23": (0.995, 0.999),
+    "runhead23": (0.995, 0.999),
+    "contnote23": (0.995, 0.999),
+    "glued23": (0.994, 0.999),
+    "nbsp": (0.964, 0.968),
+    "after": (0.995, 1.000),
+    "all17": (0.958, 0.962),
 }
 
 
