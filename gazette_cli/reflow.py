@@ -593,6 +593,20 @@ def _reflow(text: str) -> Flow:
     return _flow(source, text, lines, starts, landings, gaps, marks)
 
 
+class _Lazy:
+    """A pattern compiled on first use: the two stray-space patterns take ~10 ms to compile (a
+    class of 27 000 CJK characters), a third of a one-issue start, and most texts never need
+    them (no space stands inside a figure)."""
+
+    def __init__(self, source: str):
+        self.source, self._compiled = source, None
+
+    def match(self, text: str, pos: int):
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled.match(text, pos)
+
+
 #: the space typesetting or extraction leaves inside a figure (a no-break, thin or narrow
 #: no-break space is one by then: `_plain_spaces`; GB/T 15835's 千分空 is a quarter of a character)
 _FIGURE_SPACE = " "
@@ -607,7 +621,7 @@ _MAYBE_STRAY = [(c, re.compile(f"{c}(?=[0-9])(?<=[0-9.．]{c})")) for c in _FIGU
 #: with another number after it (城关镇 14 612 318.5 152.4: a table row's cells). A number before a
 #: space that is not followed so (a table's cells 238 236 99.16%, a row number before its
 #: cell 1 县水务局, 1 300 亩) keeps its space
-_THOUSANDS = re.compile(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPACE}])[0-9]{{1,3}}(?:[{_FIGURE_SPACE}][0-9]{{3}})+"
+_THOUSANDS = _Lazy(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPACE}])[0-9]{{1,3}}(?:[{_FIGURE_SPACE}][0-9]{{3}})+"
                         r"(?=[\u3400-\u9fff]|[.．][0-9]++(?![ \t]+[0-9])|(?<=0[0-9][0-9])[ \t]+[\u3400-\u9fff])")
 #: a space after the point of a figure in running text (育苗9. 97亿株, 共计:3. 2万株, “治沙贷”4. 7亿元,
 #: a table's cell 9. 6万亩, and at the start of a line that goes on a line ending in a word or
@@ -618,7 +632,7 @@ _THOUSANDS = re.compile(rf"(?<![0-9A-Za-z０-９.．])(?<![0-9][,，{_FIGURE_SPA
 #: Not at the start of a paragraph, of a sentence or of a line after a colon or semicolon, nor
 #: before a date: a list number is there (3. 加强…, 如下： / 1. 2024年…)
 _INLINE_SPACES = "|".join(rf"(?<=[^\s][ \t]{{{k}}})" for k in range(1, 9))   # 1-8 spaces after a non-space
-_POINT_SPACE = re.compile(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（)）”’」』])|{_INLINE_SPACES}"
+_POINT_SPACE = _Lazy(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（)）”’」』])|{_INLINE_SPACES}"
                           r"|(?<=[\u3400-\u9fff,，、)）”’」』]\n)|(?<=[\u3400-\u9fff,，、)）”’」』]\r\n))"
                           rf"(?<![0-9][.．])[0-9]{{1,12}}[.．]([{_FIGURE_SPACE}])[0-9]{{1,12}}(?=[ \t]?[%％万亿]|\s{{0,3}}[\u3400-\u9fff%％])"
                           r"(?![0-9]*[年月日])")
