@@ -256,18 +256,14 @@ class RuleSet:
         out: list[tuple[int, int, str]] = []
         if self._keyword_re is None:
             return out
-        spans, append = self._spans, out.append
+        spans = self._spans
         # a keyword that starts before hi ends within the longest keyword's length of it
         for m in self._keyword_re.finditer(text, lo, min(len(text), hi + self._longest - 1)):
             s = m.start()
             if s >= hi:
                 break
-            sp = spans[m.group(1)]
-            if len(sp) == 1:                  # most keywords hide no shorter one
-                n, w = sp[0]
-                append((s, s + n, w))
-            else:
-                out.extend([(s, s + n, w) for n, w in sp])
+            for n, w in spans[m.group(1)]:
+                out.append((s, s + n, w))
         return out
 
     def subset(self, rule: Rule) -> "RuleSet":
