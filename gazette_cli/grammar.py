@@ -196,6 +196,8 @@ class Grammar:
         run_chars = starts | frozenset("点點几幾余餘多")
         run = _char_class(run_chars)
         follow = {a[0] for a in self.units.spellings()} | set("个和与與跟及/／又分 \t至到~～〜—–-－−")
+        if self.implied:   # a run with 亿 in it may stand alone (百亿: a unit implied by a word before it)
+            follow |= set("亿億")
         follow_cls = _char_class(follow)
         lits = ["https://", "http://", "www."] + list(self.symbols) + [p for p, (_, u) in self.phrases.items() if u]
         if any(x[0] in run_chars for x in lits):
