@@ -106,10 +106,7 @@ class Sentences:
             # a line that ends in a list's separator (…分别为： / 农业银行：8.2亿元； / …) goes on
             # with the list on the next line
             leads.update(i for i in self.ends if text[i] == "\n" and i and text[i - 1] in _LIST_GOES_ON)
-            if leads:
-                ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
-            else:
-                ends = [i for i in self.ends if text[i] not in ";；"]
+            ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
             found = self._periods[through] = Sentences(text, ends)
         return found
 

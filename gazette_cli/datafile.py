@@ -288,6 +288,18 @@ def _decode(x):
     raise ValueError("not a cache entry")
 
 
+def cached(stamp: str, compute):
+    """What `compute()` gives, kept in the data cache under `stamp` (a text naming everything
+    that decides it, such as the files of the package it asks), read back at later starts. A
+    None from `compute` is not kept; with the cache off, `compute` runs every time."""
+    key = _cache_key(stamp.encode("utf-8", "surrogateescape"))
+    value = _cache_get(key)
+    if value is _MISS:
+        value = compute()
+        _cache_put(key, value)
+    return value
+
+
 def _cache_get(key: str):
     d = cache_dir()
     if d is None:

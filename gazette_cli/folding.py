@@ -31,25 +31,24 @@ def _pairs() -> str:
     """Every traditional character OpenCC folds to one simplified one, as pairs in one text
     (萬万億亿…); "" when OpenCC is missing. Asking OpenCC for ~27,000 characters takes tens of
     milliseconds, so the answer is kept in the data cache, keyed by OpenCC's installed files."""
-    from .datafile import _MISS, _cache_get, _cache_key, _cache_put, module_stamp
+    from .datafile import cached, module_stamp
     stamp = module_stamp("opencc")
     if stamp is None:      # folding is then off; simplified text is unaffected
         return ""
-    key = _cache_key(f"opencc t2s {stamp}".encode("utf-8", "surrogateescape"))
-    cached = _cache_get(key)
-    if type(cached) is str and len(cached) % 2 == 0:
-        return cached
+    pairs = cached(f"opencc t2s {stamp}", _ask_opencc)
+    return pairs if type(pairs) is str and len(pairs) % 2 == 0 else _ask_opencc() or ""
+
+
+def _ask_opencc() -> str | None:
     try:
         import opencc
     except ImportError:
-        return ""
+        return None
     chars = [chr(c) for c in range(_CJK[0], _CJK[1] + 1)]
     out = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     if len(out) != len(chars):
-        return ""
-    pairs = "".join(a + b for a, b in zip(chars, out) if len(b) == 1 and a != b)
-    _cache_put(key, pairs)
-    return pairs
+        return None
+    return "".join(a + b for a, b in zip(chars, out) if len(b) == 1 and a != b)
 
 
 def fold(text: str) -> str:

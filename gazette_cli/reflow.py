@@ -96,7 +96,7 @@ def _cut_digits(s: str, nxt: str) -> bool:
 def _cut_multiplier(s: str, nxt: str) -> bool:
     """A figure cut between its 万/亿 and its unit (完成防沙治沙任务46.8万 / 亩，其中…): no headline
     ends in a digit and 万 or 亿, so even a short first line of a paragraph goes on."""
-    return len(s) > 1 and s[-1] in "万亿萬億" and s[-2] in _ARABIC and not nxt[0].isdigit() and nxt[0] not in _PUNCT
+    return s.endswith(("万", "亿", "萬", "億")) and _cut_figure(s, nxt)
 
 
 def _ends_in_field(s: str) -> bool:
@@ -612,7 +612,7 @@ class _Lazy:
 _FIGURE_SPACE = " "
 #: where a stray space inside a figure can be: each space before a digit, after a digit or a
 #: point (led by the space itself, so that `re` skips ahead to each one at C speed)
-_MAYBE_STRAY = [(c, re.compile(f"{c}(?=[0-9])(?<=[0-9.．]{c})")) for c in _FIGURE_SPACE]
+_MAYBE_STRAY = re.compile(f"{_FIGURE_SPACE}(?=[0-9])(?<=[0-9.．]{_FIGURE_SPACE})")
 #: thousands parted by spaces (8 400亩, 3 120人, 1 000万元, 12 345 678元): one to three digits
 #: (no digit, letter or point before them, nor a thousands comma, nor a number and a space:
 #: cells of a table row, 94 94 100%), then groups of exactly three, each after one space, and
@@ -645,30 +645,29 @@ def _stray_spaces(text: str) -> list[int]:
     counts its cells right. A C-speed search for each kind of space before a digit finds where
     one can be (most text has none); the figure is read from the start of its digits there."""
     drops: set[int] = set()
-    for c, maybe in _MAYBE_STRAY:
-        if c not in text:
+    if _FIGURE_SPACE not in text:
+        return []
+    for hit in _MAYBE_STRAY.finditer(text):
+        i = hit.start()
+        if i in drops:
             continue
-        for hit in maybe.finditer(text):
-            i = hit.start()
-            if i in drops:
-                continue
-            j = i - 1 if text[i - 1] in ".．" else i
-            while j and text[j - 1] in _ASCII_DIGITS:
-                j -= 1
-            if text[i - 1] in ".．":
-                m = _POINT_SPACE.match(text, j)
-                if m and m.start(1) == i:
-                    drops.add(i)
-                continue
-            # a group of thousands: the figure starts at the first group (8 400 / 12 345 678)
-            while j > 1 and text[j - 1] in _FIGURE_SPACE and text[j - 2] in _ASCII_DIGITS:
-                k = j - 1
-                while k and text[k - 1] in _ASCII_DIGITS:
-                    k -= 1
-                j = k
-            m = _THOUSANDS.match(text, j)
-            if m and m.end() > i:
-                drops.update(x.start() for x in _SPACE_IN.finditer(text, j, m.end()))
+        j = i - 1 if text[i - 1] in ".．" else i
+        while j and text[j - 1] in _ASCII_DIGITS:
+            j -= 1
+        if text[i - 1] in ".．":
+            m = _POINT_SPACE.match(text, j)
+            if m and m.start(1) == i:
+                drops.add(i)
+            continue
+        # a group of thousands: the figure starts at the first group (8 400 / 12 345 678)
+        while j > 1 and text[j - 1] == _FIGURE_SPACE and text[j - 2] in _ASCII_DIGITS:
+            k = j - 1
+            while k and text[k - 1] in _ASCII_DIGITS:
+                k -= 1
+            j = k
+        m = _THOUSANDS.match(text, j)
+        if m and m.end() > i:
+            drops.update(x.start() for x in _SPACE_IN.finditer(text, j, m.end()))
     return sorted(drops)
 
 
