@@ -163,7 +163,9 @@ class _Doc:
         self.text = text
         self.ruleset = ruleset
         self.sentences = sentences
-        self.hits = _KeywordIndex(text, ruleset)
+        #: the keyword hits of every rule, and of the rules of each set of units asked for
+        self.hits = _KeywordIndex(text, ruleset.keyword_starts)
+        self._hits_of: dict[frozenset, _KeywordIndex] = {}
         self._sections: _Sections | None = None
         self._tables: _Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
@@ -172,6 +174,13 @@ class _Doc:
         self.groups: list[tuple[int, int, int]] = []
         #: rule id → figures a `respectively` list gives to another item than the rule's
         self.paired_out: dict[str, set[int]] = {}
+
+    def hits_of(self, units: frozenset) -> "_KeywordIndex":
+        """The hits of the keywords of the rules in `units` (RuleSet.keywords_of)."""
+        found = self._hits_of.get(units)
+        if found is None:
+            found = self._hits_of[units] = _KeywordIndex(self.text, self.ruleset.keywords_of(units).starts)
+        return found
 
     @property
     def sections(self) -> "_Sections":
@@ -194,9 +203,9 @@ class _KeywordIndex:
     it (searched a keyword's length beyond its end); a question about [lo, hi) takes
     those that start and end inside."""
 
-    def __init__(self, text: str, ruleset: RuleSet):
+    def __init__(self, text: str, starts):
         self.text = text
-        self.ruleset = ruleset
+        self.starts = starts                     # KeywordSearch.starts
         self.los: list[int] = []                 # the stretches searched, sorted, disjoint
         self.his: list[int] = []
         self.found: list[list] = []              # the hits of each stretch (by start)
@@ -217,7 +226,7 @@ class _KeywordIndex:
                     k += 1
                     continue
                 end = min(hi, los[k]) if k < len(los) else hi
-                new = self.ruleset.keyword_starts(self.text, pos, end)
+                new = self.starts(self.text, pos, end)
                 los.insert(k, pos)
                 his.insert(k, end)
                 self.found.insert(k, new)
@@ -441,11 +450,11 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
     text, ruleset = doc.text, doc.ruleset
     timed_out: set[str] = set()
     groups = doc.groups
-    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences, wanted):
+    for lo, hi, group, hits, units in _sentence_groups(doc, qs, doc.sentences, wanted, by_unit=True):
         groups.append((group.stop, lo, hi))
         masked: dict[str, tuple] = {}
         fitting = _Fitting(ruleset, qs, group)
-        for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, fitting.accepts):
+        for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, units.__contains__):
             if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
                 continue
             fits = fitting(rule.unit)
@@ -560,7 +569,6 @@ class _Fitting:
         self.fits_unit = ruleset.fits_unit
         self.units = [(k, qs[k].unit) for k in group]
         self.by_unit: dict[str, list[int]] = {}
-        self.accepted: dict[str, bool] = {}
 
     def __call__(self, unit: str) -> list[int]:
         found = self.by_unit.get(unit)
@@ -569,21 +577,20 @@ class _Fitting:
             found = self.by_unit[unit] = [k for k, u in self.units if fits_unit(unit, u)]
         return found
 
-    def accepts(self, unit: str) -> bool:
-        """Does a quantity of the group fit a rule in `unit`?"""
-        ok = self.accepted.get(unit)
-        if ok is None:
-            ok = self.accepted[unit] = bool(self(unit))
-        return ok
 
-
-def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300):
-    """(lo, hi, the indices of the quantities, the keyword hits) of each sentence that holds
-    a quantity of `wanted` (indices, in order) and a keyword; the rest of the text is never
-    searched. A group runs from a wanted quantity to the end of its sentence."""
+def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300,
+                     by_unit: bool = False):
+    """(lo, hi, the indices of the quantities, the keyword hits, the rule units they take)
+    of each sentence that holds a quantity of `wanted` (indices, in order) and a keyword;
+    the rest of the text is never searched. A group runs from a wanted quantity to the end
+    of its sentence. `by_unit`: only the keywords of the rules in units that a quantity of
+    the group can report are searched for (else every keyword)."""
     n = len(qs)
-    hits_in, bounds = doc.hits, sentences.bounds
+    bounds = sentences.bounds
+    hits_in = doc.hits
+    taking = doc.ruleset.units_taking
     after = 0                     # the first quantity not yet in a group
+    units = frozenset()
     for i in wanted:
         if i < after:
             continue
@@ -593,9 +600,16 @@ def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted
         while j < n and qs[j].start < hi:
             j += 1
         after = j
+        if by_unit:
+            units = taking(q.unit)
+            for k in range(i + 1, j):
+                u = qs[k].unit
+                if u != q.unit:
+                    units = units | taking(u)
+            hits_in = doc.hits_of(units)
         hits = hits_in(lo, hi)
         if hits:
-            yield lo, hi, range(i, j), hits
+            yield lo, hi, range(i, j), hits, units
 
 
 def _candidates_with_hits(by_word, hits, fits=None) -> list[tuple[Rule, list]]:
@@ -828,9 +842,11 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     opens = [k for k, q in enumerate(qs) if scope_takes(q.unit) and not _settled(claims[k], top)]
     if not opens:
         return
-    for lo, hi, group, hits in _sentence_groups(doc, qs, doc.sentences.periods(ruleset.scope_through), opens, limit=600):
+    # a rule's stops are keywords of rules in units of its dimension: in the group's units too
+    periods = doc.sentences.periods(ruleset.scope_through)
+    for lo, hi, group, hits, units in _sentence_groups(doc, qs, periods, opens, limit=600, by_unit=True):
         fitting = _Fitting(ruleset, qs, group)
-        for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, fitting.accepts):
+        for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, units.__contains__):
             fits = fitting(rule.unit)
             todo = [k for k in fits if not _settled(claims[k], rule.priority)]
             if not todo:

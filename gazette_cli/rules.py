@@ -148,6 +148,45 @@ def trie_regex(words, fanout: int = 0) -> str:
     return build(trie) or "(?!)"
 
 
+class KeywordSearch:
+    """Every occurrence of a set of keywords, found in C: all of them as one trie in stdlib
+    `re`, one finditer finding the longest keyword at every position, overlapping ones too
+    (贷款 inside 小额贷款). Each match is the keyword's first character, the trie read in a
+    look-ahead from behind it: a pattern that opens with a character class lets `re` skip
+    in a tight loop to the characters a keyword starts with, and the match moves on one
+    character."""
+
+    def __init__(self, words):
+        words = sorted(set(words))
+        wordset = set(words)
+        #: the longest keyword at a position hides its prefixes there (植树造林 hides 植树):
+        #: word → [itself, its prefixes]
+        self.prefixes: dict[str, list[str]] = {
+            w: [w[:i] for i in range(len(w), 0, -1) if w[:i] in wordset] for w in words}
+        first = "".join(sorted({re.escape(w[0]) for w in words}))
+        self._re = re.compile(f"[{first}](?<=(?=({trie_regex(words, 16)})).)") if words else None
+        self._longest = max(map(len, words), default=0)
+        #: the longest keyword at a position → (length, word) of every keyword that starts there
+        self._spans = {w: tuple((len(p), p) for p in ps) for w, ps in self.prefixes.items()}
+
+    def starts(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Every keyword occurrence that starts in text[lo:hi], wherever it ends, as
+        (start, end, word): by start, the longest first at one start. Stretches of text
+        searched apart give together what one search over them all gives."""
+        out: list[tuple[int, int, str]] = []
+        if self._re is None:
+            return out
+        spans = self._spans
+        # a keyword that starts before hi ends within the longest keyword's length of it
+        for m in self._re.finditer(text, lo, min(len(text), hi + self._longest - 1)):
+            s = m.start()
+            if s >= hi:
+                break
+            for n, w in spans[m.group(1)]:
+                out.append((s, s + n, w))
+        return out
+
+
 class RuleSet:
     """Loaded rules with the index the extraction uses: keyword → rules."""
 
@@ -156,26 +195,15 @@ class RuleSet:
         self.metrics = metrics
         self.units = units
         self.sources = sources
-        words = sorted({k for r in rules for k in r.keywords})
         self.by_keyword: dict[str, list[Rule]] = {}
         for r in rules:
             for k in r.keywords:
                 self.by_keyword.setdefault(k, []).append(r)
-        #: the keyword search finds the longest keyword at each position; the keywords it
-        #: hides there are its prefixes (植树造林 hides 植树): word → [itself, its prefixes]
-        wordset = set(words)
-        self.prefixes: dict[str, list[str]] = {
-            w: [w[:i] for i in range(len(w), 0, -1) if w[:i] in wordset] for w in words}
-        # all keywords as one trie, in stdlib `re`: one finditer finds the longest keyword
-        # at every position in C, overlapping ones too (贷款 inside 小额贷款). Each match
-        # is the keyword's first character, the trie read in a look-ahead from behind it:
-        # a pattern that opens with a character class lets `re` skip in a tight loop to
-        # the characters a keyword starts with, and the match moves on one character.
-        first = "".join(sorted({re.escape(w[0]) for w in words}))
-        self._keyword_re = re.compile(f"[{first}](?<=(?=({trie_regex(words, 16)})).)") if words else None
-        self._longest = max(map(len, words), default=0)
-        #: the longest keyword at a position → (length, word) of every keyword that starts there
-        self._spans = {w: tuple((len(p), p) for p in ps) for w, ps in self.prefixes.items()}
+        self._all_keywords: KeywordSearch | None = None   # made when first asked
+        #: the units the rules report in, and per set of them the search of their rules' keywords
+        self.rule_units = frozenset(r.unit for r in rules)
+        self._searches: dict[frozenset, KeywordSearch] = {}
+        self._taking: dict[str | None, frozenset] = {}
         self._compatible: dict[tuple[str, str], bool] = {}
         self._takes: dict[tuple, bool] = {}
         self._stops: dict[str, frozenset[str]] = {}
@@ -249,22 +277,37 @@ class RuleSet:
         follows the text, hardly the number of keywords."""
         return [h for h in self.keyword_starts(text, lo, hi) if h[1] <= hi]
 
+    @property
+    def keywords(self) -> KeywordSearch:
+        """The search of every rule's keywords."""
+        if self._all_keywords is None:
+            self._all_keywords = KeywordSearch(self.by_keyword)
+        return self._all_keywords
+
+    @property
+    def prefixes(self) -> dict[str, list[str]]:
+        return self.keywords.prefixes
+
     def keyword_starts(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-        """Every keyword occurrence that starts in text[lo:hi], wherever it ends, as
-        (start, end, word): by start, the longest first at one start. Stretches of text
-        searched apart give together what one search over them all gives."""
-        out: list[tuple[int, int, str]] = []
-        if self._keyword_re is None:
-            return out
-        spans = self._spans
-        # a keyword that starts before hi ends within the longest keyword's length of it
-        for m in self._keyword_re.finditer(text, lo, min(len(text), hi + self._longest - 1)):
-            s = m.start()
-            if s >= hi:
-                break
-            for n, w in spans[m.group(1)]:
-                out.append((s, s + n, w))
-        return out
+        """KeywordSearch.starts of every rule's keywords."""
+        return self.keywords.starts(text, lo, hi)
+
+    def units_taking(self, unit: str | None) -> frozenset:
+        """The rule units a quantity in `unit` can report (cached)."""
+        got = self._taking.get(unit)
+        if got is None:
+            got = self._taking[unit] = frozenset(u for u in self.rule_units if self.fits_unit(u, unit))
+        return got
+
+    def keywords_of(self, units: frozenset) -> KeywordSearch:
+        """The search of the keywords of the rules in `units` (one per set, made when first
+        asked): a sentence of areas is never searched for the words of loans, so a big rule
+        set costs what its rules for the sentence's units cost."""
+        found = self._searches.get(units)
+        if found is None:
+            found = self._searches[units] = KeywordSearch(
+                k for r in self.rules if r.unit in units for k in r.keywords)
+        return found
 
     def subset(self, rule: Rule) -> "RuleSet":
         return RuleSet([rule], {rule.metric: self.metrics[rule.metric]}, self.units, self.sources)

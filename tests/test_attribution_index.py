@@ -24,11 +24,24 @@ def test_sentence_ends_are_those_of_the_one_pattern(text):
 @pytest.mark.parametrize("text", TEXTS)
 def test_keyword_hits_asked_in_any_order_are_those_of_one_search(text):
     rs = load_rules(packs=("extended",))
-    index = _KeywordIndex(text, rs)
+    index = _KeywordIndex(text, rs.keyword_starts)
     n = len(text)
     asks = [(n // 2, n), (0, n // 3), (n // 4, 3 * n // 4), (0, n), (1, 2), (n // 3, n // 3 + 7), (0, n)]
     for lo, hi in asks:
         assert index(lo, hi) == rs.keyword_hits(text, lo, hi), (lo, hi)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_search_of_some_units_finds_their_rules_hits(text):
+    """RuleSet.keywords_of(units) finds the hits of every keyword of the rules in those
+    units, and no other: the full search's hits of those words."""
+    rs = load_rules(packs=("extended",))
+    unit_sets = [frozenset({u}) for u in sorted(rs.rule_units)] + [frozenset(rs.rule_units), frozenset({"亩", "株"})]
+    for units in unit_sets:
+        words = {k for r in rs.rules if r.unit in units for k in r.keywords}
+        assert rs.keywords_of(units).starts(text, 0, len(text)) == \
+            [h for h in rs.keyword_starts(text, 0, len(text)) if h[2] in words], units
+    assert "亩" in rs.units_taking("公顷") and "亩" in rs.units_taking("亩") and rs.units_taking(None) == frozenset()
 
 
 def test_a_split_trie_matches_what_the_flat_one_matches():
