@@ -32,8 +32,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .quantities import Quantity
-from .reflow import table_cells
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
+from .tables import Tables
 
 #: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
 #: quote/bracket and not before a digit (never the point of 9.97)
@@ -167,7 +167,7 @@ class _Doc:
         self.hits = _KeywordIndex(text, ruleset.keyword_starts)
         self._hits_of: dict[frozenset, _KeywordIndex] = {}
         self._sections: _Sections | None = None
-        self._tables: _Tables | None | bool = False
+        self._tables: Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
         #: (end index, sentence start, sentence end) of each group of figures the near pass
         #: looked at, in order: the unless pass finds a figure's sentence here
@@ -189,10 +189,10 @@ class _Doc:
         return self._sections
 
     @property
-    def tables(self) -> "_Tables | None":
+    def tables(self) -> "Tables | None":
         """The flattened tables (None when the text has no spaced line at all)."""
         if self._tables is False:
-            self._tables = _Tables(self.text) if self.spaced else None
+            self._tables = Tables(self.text) if self.spaced else None
         return self._tables
 
 
@@ -961,112 +961,6 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 
 # ---- columns: a keyword heads the table column a quantity stands in ----
-
-#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no column label; a label
-#: may hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度)
-_FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
-
-
-class _Tables:
-    """Tables flattened to lines: a header line of labels, then rows with as many cells
-    (``reflow.table_cells``: runs parted by spaces). A cell's header is the label above it.
-    Built lazily, block by block, around the figures asked about: text without tables
-    costs one look at the figure's line."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
-        self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
-        self.seen: set[int] = set()                          # line starts already looked at
-        self.rows: dict[int, list[int]] = {}                 # row line start → the rows of its table
-
-    def _line(self, pos: int) -> tuple[int, int]:
-        text = self.text
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        return start, len(text) if end < 0 else end
-
-    def _block(self, start: int) -> None:
-        """Read the run of spaced lines around the line at `start` into header/cells."""
-        text = self.text
-        lines = []
-        lo = start
-        while lo > 0:                        # up to the first line of the run
-            prev = self._line(lo - 1)
-            if not _SPACED(text, *prev):
-                break
-            lo = prev[0]
-        pos = lo
-        while pos <= len(text):
-            line = self._line(pos)
-            if not _SPACED(text, *line):
-                break
-            lines.append(line)
-            pos = line[1] + 1
-        block: list[tuple[int, list]] = []
-        for a, b in lines:
-            self.seen.add(a)
-            cells = table_cells(text, a, b)
-            if block and len(cells) != len(block[0][1]):
-                raw = table_cells(text, a, b, merge=False)   # a 单位 column: 5000 亩 is two cells
-                cells = raw if len(raw) == len(block[0][1]) else cells
-            if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
-                block.append((a, cells))
-            else:
-                self._take(block)
-                block = [(a, cells)] if len(cells) >= 2 else []
-        self._take(block)
-
-    def _take(self, block) -> None:
-        if len(block) < 2:
-            return
-        head_start, head = block[0]
-        if any(_FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
-            return                           # a row of figures, not a header of labels
-        rows = [start for start, _ in block[1:]]
-        for start, cells in block[1:]:
-            self.header[start] = head
-            self.cells[start] = cells
-            self.rows[start] = rows
-
-    def caption(self, pos: int, lines: int = 2) -> tuple[int, int] | None:
-        """The header line of the table a figure stands in and the `lines` non-empty lines
-        before it, as (start, end); None outside a table."""
-        if self.header_cell(pos) is None:
-            return None
-        text = self.text
-        head = self.header[self._line(pos)[0]]
-        start, end = self._line(head[0][0])
-        lo = start
-        while lines and lo > 0:
-            prev = self._line(lo - 1)[0]
-            if text[prev:lo - 1].strip():
-                lines -= 1
-            lo = prev
-        return lo, end
-
-    def header_cell(self, pos: int) -> tuple[int, int] | None:
-        start, end = self._line(pos)
-        if start not in self.seen:
-            self.seen.add(start)        # a line is looked at once, however many figures it holds
-            if not _SPACED(self.text, start, end):
-                return None
-            self._block(start)
-        for i, (lo, hi) in enumerate(self.cells.get(start, ())):
-            if lo <= pos < hi:
-                return self.header[start][i]
-        return None
-
-
-_SPACE_INSIDE = re.compile(r"\S[ \t\u3000]+\S").search
-_PROSE = re.compile(r"[，。；！？]").search
-
-
-def _SPACED(text: str, lo: int, hi: int) -> bool:
-    """Can the line text[lo:hi] be a table row: white space between two of its cells, and
-    no sentence punctuation (a paragraph with a spaced number, 最高 1000 万元，…, is prose)?"""
-    return _SPACE_INSIDE(text, lo, hi) is not None and _PROSE(text, lo, hi) is None
-
 
 def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
     if not doc.spaced:

@@ -20,7 +20,7 @@ from .inputs import read_issue
 from .records import Explained, MetricRecord, QuantityRecord
 from .reflow import Flow, identity, reflow as do_reflow
 from .rules import RuleSet, load_rules
-from .table_units import add_table_units, unit_reader
+from .tables import add_table_units, unit_reader
 from .units import Units, load_units
 
 __all__ = ["Claim", "Result", "RuleTimeoutWarning", "explain", "explain_text", "extract", "extract_text",

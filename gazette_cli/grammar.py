@@ -333,10 +333,11 @@ class _FastPath:
         self.inside = frozenset(digits + ascii_letters)
         self.digits = frozenset(digits)
         # before an ASCII digit: what the head's look-behinds read (a space or a tab only
-        # after a digit: 1 9 9 8, a number typeset spaced); before a Chinese digit: numerals,
-        # 点, 余/多/几
-        self.before = frozenset(spaces + ".,．，/／^" + _ALL_CN + "零〇○余餘多几幾点點负負-−－")
-        self.before_cn = frozenset(digits + ascii_letters + spaces + _ALL_CN + "零〇○余餘多几幾点點负負-−－")
+        # after a digit: 1 9 9 8, a number typeset spaced); before a Chinese digit: any digit,
+        # letter or space. Before either: a numeral, 点, 余/多/几 or a sign
+        numeral = _ALL_CN + "零〇○余餘多几幾点點负負-−－"
+        self.before = frozenset(spaces + ".,．，/／^" + numeral)
+        self.before_cn = frozenset(digits + ascii_letters + spaces + numeral)
         connectors = "至到~～〜—–-－−"
         # what may not follow the number: more of it, its fraction, a space, a connector
         self.after_number = frozenset(digits + spaces + ".,．eE^" + _ALL_CN + "零〇○余餘多几幾点點/／又分"

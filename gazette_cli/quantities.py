@@ -63,8 +63,9 @@ class Quantity:
     unit_kind: str | None = None
 
 
-#: what ends the clause a word implying a unit is looked for in
-_CLAUSE_BREAKS = "，,。；;！？!?\n：:、"
+#: the text up to the last clause break (the clause a word implying a unit is looked for in
+#: begins after it): greedy, so one match from the reach's start finds the last break
+_TO_CLAUSE = re.compile(r"(?s:.*)[，,。；;！？!?\n：:、]")
 
 
 class Scanner:
@@ -213,10 +214,9 @@ class Scanner:
             return None
         for imp in self.implied:
             lo = max(0, start - imp["reach"])
-            for c in _CLAUSE_BREAKS:
-                k = text.rfind(c, lo, start)
-                if k >= lo:
-                    lo = k + 1
+            broken = _TO_CLAUSE.match(text, lo, start)
+            if broken:
+                lo = broken.end()
             if any(w in text[lo:start] for w in imp["after_words"]):
                 value, over = _value(tok)
                 u, name, factor, _ = self._unit(imp["unit"])

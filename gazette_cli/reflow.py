@@ -143,6 +143,9 @@ def running_head(s: str) -> bool:
     return len(s) <= RUNNING_HEAD_CHARS and _PAGE_REF.search(s) is not None and not _PROSE_MARKS(s)
 
 
+#: sentence punctuation: a line that holds one is prose, not a table row (PROSE_MARK); a
+#: running head holds none of the ASCII marks of a web copy either (_PROSE_MARKS)
+PROSE_MARK = re.compile(r"[，。；！？]").search
 _PROSE_MARKS = re.compile(r"[，。；！？,;!?]").search
 
 
@@ -155,7 +158,6 @@ def _between_lines(stripped: list[str], k: int) -> bool:
 
 
 _TOKEN = re.compile(r"\S+")
-_PROSE = re.compile(r"[，。；！？]").search
 
 
 #: what opens a line that says something about the line: only a page or chunk marker (a
@@ -254,7 +256,7 @@ def _table_pair(a: str, b: str) -> bool:
     ta, tb = a.split(), b.split()
     if len(ta) < 3 or len(tb) < 3:           # a merged count is never above the raw one
         return False
-    if _PROSE(a) or _PROSE(b):               # sentence punctuation: prose with spaced numbers
+    if PROSE_MARK(a) or PROSE_MARK(b):   # sentence punctuation: prose with spaced numbers
         return False
     if len(ta) != len(tb) and not (_row_cells(a) and _row_cells(a) == _row_cells(b)):
         return False
@@ -364,7 +366,7 @@ def _most_width(n: int) -> int:
 
 def _row_like(s: str) -> bool:
     """Can a stripped line with spaces inside be one of a `_table_pair`?"""
-    return len(s.split()) >= 3 and not _PROSE(s)
+    return len(s.split()) >= 3 and not PROSE_MARK(s)
 
 
 def _spaced_lines(stripped: list[str]) -> set[int]:

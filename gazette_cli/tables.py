@@ -1,18 +1,24 @@
-"""Figures whose unit a table states once: in a caption (（单位：万元）, 单位：万株) or in the
-header of their column (满意率（%）, 发放金额(万元)).
+"""Tables flattened to lines: a header line of labels, then rows with as many cells
+(``reflow.table_cells``: runs parted by spaces). Two readers, one for each stage that needs
+a table:
 
-A statistical table flattened to lines writes its cells as bare numbers (`市农商银行  2168
+``Tables`` (attribution): the header cell above a figure, so that a keyword heading its
+column can claim it (承办单位 受理量 办结率 满意率 / 市人社局 1862件 99.6% 98.7%). Built lazily,
+block by block, around the figures asked about: text without tables costs one look at the
+figure's line.
+
+``add_table_units`` (the scan): figures whose unit a table states once, in a caption
+(（单位：万元）, 单位：万株) or in the header of their column (满意率（%）, 发放金额(万元)). A
+statistical table flattened to lines writes its cells as bare numbers (`市农商银行  2168
 43600  97200` under `（单位：万元）`): the scan finds no quantity there, since no unit follows
 the digits. This pass reads such tables after the scan and adds each bare number as a
 quantity in its column's unit — quoted as written (`2168`), valued in the base unit
 (21 680 000 元). The unit text is read by the scanner itself (``1`` + the unit), so every unit,
-multiplier and spelling of the units file works and nothing here lists units.
-
-What the pass leaves alone: a column whose header counts things (笔数, 户数, 序号 …) or gives
-a rate or ratio (完成率, 占比, 供需比) unless the header states its own unit; the
-first column (row labels); a cell that is not a bare number or that the scan already read.
-Only runs of lines with as many cells as the header make the table, as `attribution`'s
-columns read them.
+multiplier and spelling of the units file works and nothing here lists units. It leaves
+alone a column whose header counts things (笔数, 户数, 序号 …) or gives a rate or ratio
+(完成率, 占比, 供需比) unless the header states its own unit; the first column (row labels);
+a cell that is not a bare number or that the scan already read. Only runs of lines with as
+many cells as the header make the table, as ``Tables`` reads them.
 """
 from __future__ import annotations
 
@@ -21,7 +27,115 @@ from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
 from .quantities import Quantity
-from .reflow import table_cells
+from .reflow import PROSE_MARK, table_cells
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    """(start, end) of the line holding text[pos]."""
+    end = text.find("\n", pos)
+    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
+
+
+# ---- the header above a figure (attribution's columns) ----
+
+#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no column label; a label
+#: may hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度)
+_FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
+
+
+class Tables:
+    """The tables of one text, for the header cell above a figure (see the module's
+    docstring)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.header: dict[int, list[tuple[int, int]]] = {}   # row line start → header cells
+        self.cells: dict[int, list[tuple[int, int]]] = {}    # row line start → its cells
+        self.seen: set[int] = set()                          # line starts already looked at
+        self.rows: dict[int, list[int]] = {}                 # row line start → the rows of its table
+
+    def _block(self, start: int) -> None:
+        """Read the run of spaced lines around the line at `start` into header/cells."""
+        text = self.text
+        lines = []
+        lo = start
+        while lo > 0:                        # up to the first line of the run
+            prev = _line(self.text, lo - 1)
+            if not spaced_row(text, *prev):
+                break
+            lo = prev[0]
+        pos = lo
+        while pos <= len(text):
+            line = _line(self.text, pos)
+            if not spaced_row(text, *line):
+                break
+            lines.append(line)
+            pos = line[1] + 1
+        block: list[tuple[int, list]] = []
+        for a, b in lines:
+            self.seen.add(a)
+            cells = table_cells(text, a, b)
+            if block and len(cells) != len(block[0][1]):
+                raw = table_cells(text, a, b, merge=False)   # a 单位 column: 5000 亩 is two cells
+                cells = raw if len(raw) == len(block[0][1]) else cells
+            if len(cells) >= 2 and (not block or len(cells) == len(block[0][1])):
+                block.append((a, cells))
+            else:
+                self._take(block)
+                block = [(a, cells)] if len(cells) >= 2 else []
+        self._take(block)
+
+    def _take(self, block) -> None:
+        if len(block) < 2:
+            return
+        head_start, head = block[0]
+        if any(_FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
+            return                           # a row of figures, not a header of labels
+        rows = [start for start, _ in block[1:]]
+        for start, cells in block[1:]:
+            self.header[start] = head
+            self.cells[start] = cells
+            self.rows[start] = rows
+
+    def caption(self, pos: int, lines: int = 2) -> tuple[int, int] | None:
+        """The header line of the table a figure stands in and the `lines` non-empty lines
+        before it, as (start, end); None outside a table."""
+        if self.header_cell(pos) is None:
+            return None
+        text = self.text
+        head = self.header[_line(self.text, pos)[0]]
+        start, end = _line(self.text, head[0][0])
+        lo = start
+        while lines and lo > 0:
+            prev = _line(self.text, lo - 1)[0]
+            if text[prev:lo - 1].strip():
+                lines -= 1
+            lo = prev
+        return lo, end
+
+    def header_cell(self, pos: int) -> tuple[int, int] | None:
+        start, end = _line(self.text, pos)
+        if start not in self.seen:
+            self.seen.add(start)        # a line is looked at once, however many figures it holds
+            if not spaced_row(self.text, start, end):
+                return None
+            self._block(start)
+        for i, (lo, hi) in enumerate(self.cells.get(start, ())):
+            if lo <= pos < hi:
+                return self.header[start][i]
+        return None
+
+
+_SPACE_INSIDE = re.compile(r"\S[ \t\u3000]+\S").search
+
+
+def spaced_row(text: str, lo: int, hi: int) -> bool:
+    """Can the line text[lo:hi] be a table row: white space between two of its cells, and
+    no sentence punctuation (a paragraph with a spaced number, 最高 1000 万元，…, is prose)?"""
+    return _SPACE_INSIDE(text, lo, hi) is not None and PROSE_MARK(text, lo, hi) is None
+
+
+# ---- units a table states (the scan) ----
 
 #: a caption that states the unit of a whole table, at the end of a line (a title line or one of its own)
 _CAPTION = re.compile(r"[（(]?[ \t\u3000]*单位[ \t\u3000]*[：:][ \t\u3000]*([^\s，,。；;、：:（）()]{1,6})[ \t\u3000]*[）)]?[ \t\u3000]*[：:]?[ \t\u3000]*$",
@@ -78,12 +192,6 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
     if not added:
         return qs
     return sorted(qs + added, key=lambda q: q.start)
-
-
-def _line(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the line holding text[pos]."""
-    end = text.find("\n", pos)
-    return text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end
 
 
 def unit_reader(scanner):
