@@ -586,33 +586,60 @@ _LIST_SEPARATORS = frozenset("、和与及")
 def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Numbers listed before a quantity, parted by 、 和 与 or 及, share its unit and its
     万/亿: 分别提高0.62、1.5、3.1个百分点 are three quantities in 个百分点, 分别授信30、20亿元 two
-    in 亿元 (as 3至5万亩 is a range of 万亩). Only plain Arabic numbers, the last one with its
-    unit right after it and no qualifier word before any of them."""
+    in 亿元 (as 3至5万亩 is a range of 万亩). So do numbers each after a label of its own,
+    parted by 、: 完成人工造林2.96、封沙育林草2.1、人工种草3.4万亩 are three areas in 万亩. Only
+    plain Arabic numbers, the last one with its unit right after it and no qualifier word
+    before any of them."""
     out: list[Quantity] = []
     prev_end = 0
     for q in qs:
         s = q.start
-        if q.value is not None and q.unit and s == q.text_start and s > 1 and text[s - 1] in _LIST_SEPARATORS:
-            last = _LAST_ITEM.match(text, s)
-            if last is not None:
-                mult = _trailing_multiplier(last.group())
-                try:
-                    per = q.value / (Decimal(last.group(1)) * mult)   # the unit's factor
-                except ArithmeticError:
-                    per = None
-                items = []
-                pos = s
-                while per is not None and len(items) < 20 and pos > 1 and text[pos - 1] in _LIST_SEPARATORS:
-                    m = _BARE_ITEM.search(text, max(prev_end, pos - 25), pos - 1)
-                    if m is None or text[m.start() - 1:m.start()] in _ORDINAL_BEFORE:
-                        break
-                    items.append(Quantity(start=m.start(), end=m.end(), text_start=m.start(),
-                                          value=Decimal(m.group()) * mult * per, unit=q.unit, unit_kind=q.unit_kind))
-                    pos = m.start()
-                out.extend(reversed(items))
+        if q.value is not None and q.unit and s == q.text_start and s > 1:
+            labelled = _label_start(text, s)
+            pos = s if labelled is None else labelled
+            if text[pos - 1] in (_LIST_SEPARATORS if labelled is None else "、"):
+                out.extend(_listed_before(text, q, pos, prev_end, labelled is not None))
         out.append(q)
         prev_end = q.end
     return out
+
+
+#: a label before a listed number: Chinese characters (人工造林2.96、): up to this many are read
+_LABEL_CHARS = 8
+
+
+def _label_start(text: str, end: int) -> int | None:
+    """Where the label that ends at `end` starts (Chinese characters, at most _LABEL_CHARS
+    read back), or None when no Chinese character stands right before `end`."""
+    k = end
+    while k > 0 and end - k < _LABEL_CHARS and "\u4e00" <= text[k - 1] <= "\u9fff" and text[k - 1] not in "、和与及":
+        k -= 1
+    return k if k < end else None
+
+
+def _listed_before(text: str, q: Quantity, pos: int, prev_end: int, labelled: bool) -> list[Quantity]:
+    """The numbers listed before `q` (its list separator stands at pos - 1), in `q`'s unit."""
+    last = _LAST_ITEM.match(text, q.start)
+    if last is None:
+        return []
+    mult = _trailing_multiplier(last.group())
+    try:
+        per = q.value / (Decimal(last.group(1)) * mult)   # the unit's factor
+    except ArithmeticError:
+        return []
+    items = []
+    while len(items) < 20 and pos > 1 and text[pos - 1] in (_LIST_SEPARATORS if not labelled else "、"):
+        m = _BARE_ITEM.search(text, max(prev_end, pos - 25), pos - 1)
+        if m is None or text[m.start() - 1:m.start()] in _ORDINAL_BEFORE:
+            break
+        if labelled:
+            label = _label_start(text, m.start())
+            if label is None or label < prev_end:
+                break
+        items.append(Quantity(start=m.start(), end=m.end(), text_start=m.start(),
+                              value=Decimal(m.group()) * mult * per, unit=q.unit, unit_kind=q.unit_kind))
+        pos = label if labelled else m.start()
+    return items[::-1]
 
 
 def _join_bounds(text: str, qs: list[Quantity], loose: bool) -> list[Quantity]:
