@@ -615,37 +615,28 @@ def _parse_rule(entry, file: str, line: int, metrics: dict[str, Metric], units: 
     if keywords is None or ("keywords" in entry and not keywords):
         problems.append(Problem(file, entry.line_of("keywords"), f"keywords must be a non-empty list of words, got {raw_kw!r}", label))
         keywords = []
-    exclude = word_list(entry.get("exclude") or [])
-    if exclude is None:
-        problems.append(Problem(file, entry.line_of("exclude"), f"exclude must be a list of words, got {entry.get('exclude')!r}", label))
-        exclude = []
-    not_after = word_list(entry.get("not_after") or [])
-    if not_after is None:
-        problems.append(Problem(file, entry.line_of("not_after"), f"not_after must be a list of words, got {entry.get('not_after')!r}", label))
-        not_after = []
-    elif any(len(w) > 4 for w in not_after):
+
+    def words(key: str) -> list[str]:
+        """A field that lists words: its words ([] when absent), or [] and a problem."""
+        found = word_list(entry.get(key) or [])
+        if found is None:
+            problems.append(Problem(file, entry.line_of(key), f"{key} must be a list of words, got {entry.get(key)!r}", label))
+            return []
+        return found
+
+    def flag(key: str, default: bool) -> bool:
+        """A true/false field: its value, or the default and a problem."""
+        v = entry.get(key, default)
+        if not isinstance(v, bool):
+            problems.append(Problem(file, entry.line_of(key), f"{key} must be true or false, got {v!r}", label))
+            return default
+        return v
+
+    exclude, not_after, not_before, totals = words("exclude"), words("not_after"), words("not_before"), words("totals")
+    if any(len(w) > 4 for w in not_after):
         problems.append(Problem(file, entry.line_of("not_after"), "not_after words are at most 4 characters long", label))
         not_after = []
-    not_before = word_list(entry.get("not_before") or [])
-    if not_before is None:
-        problems.append(Problem(file, entry.line_of("not_before"), f"not_before must be a list of words, got {entry.get('not_before')!r}", label))
-        not_before = []
-    totals = word_list(entry.get("totals") or [])
-    if totals is None:
-        problems.append(Problem(file, entry.line_of("totals"), f"totals must be a list of words, got {entry.get('totals')!r}", label))
-        totals = []
-    near = entry.get("near", True)
-    if not isinstance(near, bool):
-        problems.append(Problem(file, entry.line_of("near"), f"near must be true or false, got {near!r}", label))
-        near = True
-    columns = entry.get("columns", False)
-    if not isinstance(columns, bool):
-        problems.append(Problem(file, entry.line_of("columns"), f"columns must be true or false, got {columns!r}", label))
-        columns = False
-    echo = entry.get("echo", False)
-    if not isinstance(echo, bool):
-        problems.append(Problem(file, entry.line_of("echo"), f"echo must be true or false, got {echo!r}", label))
-        echo = False
+    near, columns, echo = flag("near", True), flag("columns", False), flag("echo", False)
     ints = {}
     for key, default in (("before", DEFAULT_BEFORE), ("after", DEFAULT_AFTER), ("priority", 0)):
         v = entry.get(key, default)
