@@ -35,9 +35,9 @@ from .quantities import Quantity
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 from .tables import Tables
 
-#: an ASCII full stop where a web copy has it for 。: after a Chinese character or closing
-#: quote/bracket and not before a digit (never the point of 9.97)
-_ASCII_STOP = r"\.(?<=[\u3400-\u9fff”’\"')）]\.)(?!\d)"   # the look-behind after the dot: `re` skips to dots
+#: an ASCII full stop where a web copy has it for 。: after a Chinese character, a closing
+#: quote/bracket or a percent sign (占14.6%.全县…) and not before a digit (never the point of 9.97)
+_ASCII_STOP = r"\.(?<=[\u3400-\u9fff”’\"')）%％]\.)(?!\d)"   # the look-behind after the dot: `re` skips to dots
 #: what ends a sentence for the near test and the record's context (found by
 #: _sentence_ends, faster, in two passes)
 _SENTENCE_END = re.compile(rf"[。；;！？!?\n]|{_ASCII_STOP}")

@@ -102,6 +102,9 @@ CASES = [
      "afforestation_area", [68000, 68000]),
     # a line break before 其中 carries a list on too
     ("全县完成营造林5.6万亩。\n其中，东乡2.1万亩，西乡1.8万亩。", "afforestation_area", [56000, 21000, 18000]),
+    # a web copy's ASCII full stop after a percentage ends the sentence: 14.6% is no satisfaction rate
+    ("热线受理诉求3126件,回访满意率94.6%.从诉求类型看,农林水利类455件,占14.6%.全县有2个乡镇回访满意率低于全县平均水平.",
+     "satisfaction_rate", [94.6]),
 ]
 
 
