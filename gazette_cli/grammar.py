@@ -366,7 +366,7 @@ class _FastPath:
             return _SLOW
         e, u = m.end(1), m.end()
         if u >= len(text):   # nothing follows: no unit, connector or 和
-            return _SLOW if self.implied and text[u - 1] in "亿億" else None
+            return _SLOW if self.implied and text[e - 1] in "亿億" else None
         c = text[u]
         if c in self.after_number:
             return _SLOW
@@ -376,7 +376,7 @@ class _FastPath:
             if text.startswith(unit, u):
                 break
         else:   # no unit: none, or one a word before a figure in 亿 implies (the grammar's to say)
-            return _SLOW if self.implied and text[u - 1] in "亿億" else None
+            return _SLOW if self.implied and text[e - 1] in "亿億" else None
         ue = u + len(unit)
         if unit[-1] in self.letters or self.after_unit.match(text, ue):
             return _SLOW
