@@ -179,6 +179,18 @@ def test_numbers_listed_before_a_quantity_share_its_unit(text, want):
 
 
 @pytest.mark.parametrize("text,want", [
+    # a range whose two ends are in different units is none: both figures are read
+    ("投入3万元-5万美元", [("3万元", 30000, "元"), ("5万美元", 50000, "美元")]),
+    ("港湾区  4930件  —  95.7%", [("4930件", 4930, "件"), ("95.7%", 95.7, "%")]),
+    ("港湾区\t4930件\t—\t95.7%", [("4930件", 4930, "件"), ("95.7%", 95.7, "%")]),
+    ("港湾区 4930件 -5.2%", [("4930件", 4930, "件"), ("-5.2%", -5.2, "%")]),   # a space before the sign only: a negative cell
+    ("3至5万亩", [("3至5万亩", None, "亩")]),
+])
+def test_a_range_cut_short_leaves_its_second_figure(text, want):
+    assert [(r.text, r.value, r.unit) for r in quantities_text(text)] == want
+
+
+@pytest.mark.parametrize("text,want", [
     # money words before a figure in 亿 with no unit: 元 (news leaves it out)
     ("贷款余额达150亿，同比增长8%", [("150亿", 15000000000, "元", None), ("8%", 8, "%", None)]),
     ("累计获得授信总额超过1.2万亿", [("超过1.2万亿", 1200000000000, "元", "over")]),
