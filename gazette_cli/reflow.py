@@ -440,17 +440,91 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
 
 
 def reflow(text: str) -> Flow:
-    """Write no-break and thin spaces as spaces (`_plain_spaces`), take the stray spaces out
-    of figures (`_stray_spaces`), then join hard-wrapped lines (`_reflow`). The map of the
-    flow points into `text` as it is."""
-    plain = _plain_spaces(text)
+    """Write no-break and thin spaces as spaces (`_plain_spaces`), a table written one cell a
+    line as rows (`_vertical_rows`), take the stray spaces out of figures (`_stray_spaces`),
+    then join hard-wrapped lines (`_reflow`). The map of the flow points into `text` as it is."""
+    spaced = _plain_spaces(text)
+    plain = _vertical_rows(spaced)
     drops = _stray_spaces(plain)
     if not drops:
         flow = _reflow(plain)
         flow.source = text
+        if plain is not spaced:   # line breaks became tabs: the lines are the original's
+            flow.line_starts = _line_starts(text)
         return flow
     kept = "".join(plain[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(plain)]))
     return _through(_reflow(kept), text, drops)
+
+
+#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no label; a label may
+#: hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度). Read with fullmatch
+FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
+#: …or a dash or slash where a table has no figure
+_NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
+#: runs of short lines with no space or sentence punctuation inside: where a table copied
+#: from a web page, one cell a line, can be (a line ends in \n or \r\n)
+_SHORT_RUN = re.compile(r"(?m)(?:^[ \t\u3000]*[^\s，。；！？,;!?：:]{1,12}[ \t\u3000]*\r?\n){9,}")
+
+
+def _vertical_rows(text: str) -> str:
+    """`text` with each table written one cell a line (a web page's table copied as text)
+    written as rows: the line breaks inside the header and inside each row become tabs, one
+    character for one (offsets and lines do not move). Such a table is a run of short lines:
+    a header of three labels or more, then rows of as many lines, each a label and then
+    figures (区县 / 派单量 / 回访满意率 / 海城区 / 5860件 / 96.8% / 港湾区 / …), two rows at
+    least. Reflow would join the cells into one line, and which figure sits under which
+    label would be lost. Hand-written: no library reads a table out of bare lines."""
+    runs = list(_SHORT_RUN.finditer(text))
+    if not runs:
+        return text
+    out = None
+    for run in runs:
+        spans = [(m.start(), m.end()) for m in _NL.finditer(text, run.start(), run.end())]
+        starts = [run.start()] + [e for _, e in spans[:-1]]
+        cells = [text[a:b[0]].strip() for a, b in zip(starts, spans)]
+        for first, k, rows in _vertical_tables(cells):
+            out = out or list(text)
+            for row in range(rows + 1):               # the header, then each row
+                base = first + row * k
+                for i in range(base, base + k - 1):   # the breaks inside it
+                    a, b = spans[i]
+                    out[a - (text[a - 1] == "\r"):b] = "\t" * (b - a + (text[a - 1] == "\r"))
+    return text if out is None else "".join(out)
+
+
+def _is_figure(cell: str) -> bool:
+    return FIGURE_CELL.fullmatch(cell) is not None or _NO_FIGURE.fullmatch(cell) is not None
+
+
+def _vertical_tables(cells: list[str]):
+    """(first line, cells a row, rows) of each table written one cell a line in a run of
+    short lines: k labels, then rows of k lines, a label and k - 1 figures each."""
+    n, i = len(cells), 0
+    while i < n:
+        lead = i
+        while lead < n and not _is_figure(cells[lead]):
+            lead += 1
+        # the labels before the first figure: a header (k) and the first row's label; lines
+        # before the header (a title) are tried away one by one
+        found = None
+        for first in range(i, lead - 3):
+            k = lead - 1 - first
+            rows = 0
+            while first + (rows + 2) * k <= n:
+                row = cells[first + (rows + 1) * k:first + (rows + 2) * k]
+                if _is_figure(row[0]) or not all(map(_is_figure, row[1:])):
+                    break
+                rows += 1
+            if rows >= 2:
+                found = (first, k, rows)
+                break
+        if found is None:
+            i = lead + 1
+            while i < n and _is_figure(cells[i]):
+                i += 1
+            continue
+        yield found
+        i = found[0] + (found[2] + 1) * found[1]
 
 
 #: the spaces a web page or a typeset PDF puts where a space is meant: a no-break space

@@ -27,7 +27,7 @@ from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
 from .quantities import Quantity
-from .reflow import PROSE_MARK, table_cells
+from .reflow import FIGURE_CELL, PROSE_MARK, table_cells
 
 
 def _line(text: str, pos: int) -> tuple[int, int]:
@@ -37,11 +37,6 @@ def _line(text: str, pos: int) -> tuple[int, int]:
 
 
 # ---- the header above a figure (attribution's columns) ----
-
-#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no column label; a label
-#: may hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度)
-_FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
-
 
 class Tables:
     """The tables of one text, for the header cell above a figure (see the module's
@@ -89,7 +84,7 @@ class Tables:
         if len(block) < 2:
             return
         head_start, head = block[0]
-        if any(_FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
+        if any(FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
             return                           # a row of figures, not a header of labels
         rows = [start for start, _ in block[1:]]
         for start, cells in block[1:]:

@@ -122,6 +122,40 @@ def test_line_and_column_are_those_of_the_original_file(text, line, col):
     assert (rec.line, rec.column) == (line, col)
 
 
+# a table copied from a web page, one cell a line: its header and its rows are written as rows
+HOTLINE = "表1 各区县办理情况\n区县\n派单量\n按时办结率\n回访满意率\n海城区\n5860件\n99.1%\n96.8%\n港湾区\n4930件\n—\n95.7%\n\n西礁县满意率未达标。"
+VERTICAL = [
+    (HOTLINE, "表1 各区县办理情况\n区县\t派单量\t按时办结率\t回访满意率\n海城区\t5860件\t99.1%\t96.8%\n"
+              "港湾区\t4930件\t—\t95.7%\n\n西礁县满意率未达标。"),
+    # a title line before the header, \r\n endings: each break is two tabs
+    ("各镇完成情况\r\n镇名\r\n任务\r\n已完成\r\n东镇\r\n1200亩\r\n1100亩\r\n西镇\r\n800亩\r\n800亩\r\n",
+     "各镇完成情况\r\n镇名\t\t任务\t\t已完成\r\n东镇\t\t1200亩\t\t1100亩\r\n西镇\t\t800亩\t\t800亩\r\n"),
+]
+
+
+@pytest.mark.parametrize("text", [
+    # one row only, a row whose cells are not all figures, prose wrapped short: no table
+    "区县\n派单量\n满意率\n海城区\n5860件\n96.8%\n\n下一步工作",
+    "区县\n派单量\n满意率\n海城区\n5860件\n96.8%\n港湾区\n较多\n95.7%\n",
+    "今年以来全县\n坚持生态优先\n绿色发展理念\n完成人工造林\n3.5万亩\n封山育林\n2万亩\n义务植树\n50万株\n成效明显\n",
+])
+def test_short_lines_that_are_no_table_are_left_to_reflow(text):
+    assert "\t" not in reflow(text).text
+
+
+@pytest.mark.parametrize("original,flat", VERTICAL)
+def test_a_table_written_one_cell_a_line_is_read_as_rows(original, flat):
+    f = reflow(original)
+    assert f.text == flat
+    for i, ch in enumerate(f.text):   # a tab stands where a line break was
+        assert original[f.orig_offset(i)] == ch or (ch == "\t" and original[f.orig_offset(i)] in "\r\n")
+
+
+def test_a_figure_in_a_table_written_one_cell_a_line_keeps_its_line():
+    got = [(r.line, r.column, r.text) for r in quantities_text(HOTLINE) if r.unit == "%"]
+    assert got == [(8, 1, "99.1%"), (9, 1, "96.8%"), (13, 1, "95.7%")]
+
+
 @pytest.mark.parametrize("text", ["共有1 200亩，造林9. 97万亩\n和1 000 000元，再5亩", "共有1 200亩，造林9. 97万亩\r\n和1 000 000元，再5亩"])
 def test_line_and_column_after_the_stray_spaces_taken_out(text):
     got = [(r.line, r.column, r.value) for r in quantities_text(text)]
