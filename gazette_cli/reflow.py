@@ -440,30 +440,45 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
 
 
 def reflow(text: str) -> Flow:
-    """Write no-break and thin spaces as spaces (`_plain_spaces`), a table written one cell a
-    line as rows (`_vertical_rows`), take the stray spaces out of figures (`_stray_spaces`),
-    then join hard-wrapped lines (`_reflow`). The map of the flow points into `text` as it is."""
+    """Write no-break and thin spaces as spaces (`_plain_spaces`), take the stray spaces out
+    of figures (`_stray_spaces`), write a table written one cell a line as rows
+    (`_vertical_rows`), then join hard-wrapped lines (`_reflow`). The map of the flow points
+    into `text` as it is."""
     spaced = _plain_spaces(text)
-    plain = _vertical_rows(spaced)
-    drops = _stray_spaces(plain)
+    drops = _stray_spaces(spaced)
     if not drops:
+        plain = _vertical_rows(spaced)
         flow = _reflow(plain)
         flow.source = text
         if plain is not spaced:   # line breaks became tabs: the lines are the original's
             flow.line_starts = _line_starts(text)
         return flow
-    kept = "".join(plain[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(plain)]))
-    return _through(_reflow(kept), text, drops)
+    kept = "".join(spaced[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(spaced)]))
+    return _through(_reflow(_vertical_rows(kept)), text, drops)
 
 
 #: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no label; a label may
 #: hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度). Read with fullmatch
 FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
-#: …or a dash or slash where a table has no figure
-_NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
-#: runs of short lines with no space or sentence punctuation inside: where a table copied
-#: from a web page, one cell a line, can be (a line ends in \n or \r\n)
-_SHORT_RUN = re.compile(r"(?m)(?:^[ \t\u3000]*[^\s，。；！？,;!?：:]{1,12}[ \t\u3000]*\r?\n){9,}")
+#: a cell of a table written one cell a line that is a figure: a number, perhaps 万/亿 and a
+#: short unit (5860件, 96.8%, 1.2万亩), or a dash or slash where the table has none
+_LINE_FIGURE = re.compile(r"[-+−]?[0-9][0-9,，]*(?:[.．][0-9]+)?[ \t]*(?:[万亿]?[^\s0-9.．,，、。；;:：一二三四五六七八九十百千零两]{1,3}|[万亿])?"
+                          r"|[—–\-－/／]{1,2}")
+#: …and one that is a label: a word with a Chinese character in it, not opening with a digit
+_LINE_LABEL = re.compile(r"[^0-9\s][^\s]*").fullmatch
+_HAN = re.compile(r"[\u3400-\u9fff]").search
+#: runs of short lines with no sentence punctuation, nor a space but after a figure (5860 件),
+#: inside: where a table copied from a web page, one cell a line, can be (a line ends in \n
+#: or \r\n)
+_SHORT_LINES = (r"(?:[ \t\u3000]*[^\s，。；！？,;!?：:](?:[^\s，。；！？,;!?：:]|(?<=[0-9]) (?=\S)){0,11}"
+                r"[ \t\u3000]*\r?\n){9,}")
+#: (after a line break: `re` skips to each at C speed; a run at the very start: _SHORT_START)
+_SHORT_RUN = re.compile(rf"\n({_SHORT_LINES})")
+_SHORT_START = re.compile(_SHORT_LINES)
+#: two short lines in a row that each open with a digit or a dash, as two cells of a row do:
+#: led by the line break, so that `re` skips to each at C speed; most text has none, and the
+#: two patterns above are never run on it
+_MAYBE_CELLS = re.compile(r"\n[ \t]*[-+−—–－/／0-9][^\n]{0,12}\n[ \t]*[-+−—–－/／0-9][^\n]{0,12}\n")
 
 
 def _vertical_rows(text: str) -> str:
@@ -474,13 +489,18 @@ def _vertical_rows(text: str) -> str:
     figures (区县 / 派单量 / 回访满意率 / 海城区 / 5860件 / 96.8% / 港湾区 / …), two rows at
     least. Reflow would join the cells into one line, and which figure sits under which
     label would be lost. Hand-written: no library reads a table out of bare lines."""
-    runs = list(_SHORT_RUN.finditer(text))
+    if _MAYBE_CELLS.search(text) is None:
+        return text
+    runs = [m.span(1) for m in _SHORT_RUN.finditer(text)]
+    first = _SHORT_START.match(text)
+    if first:
+        runs.insert(0, first.span())
     if not runs:
         return text
     out = None
-    for run in runs:
-        spans = [(m.start(), m.end()) for m in _NL.finditer(text, run.start(), run.end())]
-        starts = [run.start()] + [e for _, e in spans[:-1]]
+    for lo, hi in runs:
+        spans = [(m.start(), m.end()) for m in _NL.finditer(text, lo, hi)]
+        starts = [lo] + [e for _, e in spans[:-1]]
         cells = [text[a:b[0]].strip() for a, b in zip(starts, spans)]
         for first, k, rows in _vertical_tables(cells):
             out = out or list(text)
@@ -493,12 +513,17 @@ def _vertical_rows(text: str) -> str:
 
 
 def _is_figure(cell: str) -> bool:
-    return FIGURE_CELL.fullmatch(cell) is not None or _NO_FIGURE.fullmatch(cell) is not None
+    return _LINE_FIGURE.fullmatch(cell) is not None
+
+
+def _is_label(cell: str) -> bool:
+    return len(cell) >= 2 and _LINE_LABEL(cell) is not None and _HAN(cell) is not None
 
 
 def _vertical_tables(cells: list[str]):
     """(first line, cells a row, rows) of each table written one cell a line in a run of
-    short lines: k labels, then rows of k lines, a label and k - 1 figures each."""
+    short lines: k labels (words of two characters or more, a Chinese one among them), then
+    rows of k lines, a label and k - 1 figures each."""
     n, i = len(cells), 0
     while i < n:
         lead = i
@@ -510,9 +535,11 @@ def _vertical_tables(cells: list[str]):
         for first in range(i, lead - 3):
             k = lead - 1 - first
             rows = 0
+            if not all(map(_is_label, cells[first:first + k])):
+                continue
             while first + (rows + 2) * k <= n:
                 row = cells[first + (rows + 1) * k:first + (rows + 2) * k]
-                if _is_figure(row[0]) or not all(map(_is_figure, row[1:])):
+                if not _is_label(row[0]) or not all(map(_is_figure, row[1:])):
                     break
                 rows += 1
             if rows >= 2:

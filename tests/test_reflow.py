@@ -127,6 +127,9 @@ HOTLINE = "表1 各区县办理情况\n区县\n派单量\n按时办结率\n回�
 VERTICAL = [
     (HOTLINE, "表1 各区县办理情况\n区县\t派单量\t按时办结率\t回访满意率\n海城区\t5860件\t99.1%\t96.8%\n"
               "港湾区\t4930件\t—\t95.7%\n\n西礁县满意率未达标。"),
+    # a space between a figure and its unit, as a PDF writes it
+    ("区县\n派单量\n满意率\n海城区\n5860 件\n96.8%\n港湾区\n4930 件\n95.7%\n",
+     "区县\t派单量\t满意率\n海城区\t5860 件\t96.8%\n港湾区\t4930 件\t95.7%\n"),
     # a title line before the header, \r\n endings: each break is two tabs
     ("各镇完成情况\r\n镇名\r\n任务\r\n已完成\r\n东镇\r\n1200亩\r\n1100亩\r\n西镇\r\n800亩\r\n800亩\r\n",
      "各镇完成情况\r\n镇名\t\t任务\t\t已完成\r\n东镇\t\t1200亩\t\t1100亩\r\n西镇\t\t800亩\t\t800亩\r\n"),
