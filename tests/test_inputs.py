@@ -161,6 +161,21 @@ def test_html_given_as_text_is_read_as_html():
     assert issue.format == "html" and issue.text == "贷款1000万元\n"
 
 
+def test_an_html_table_keeps_its_columns(ruleset):
+    """The reader writes a table's cells one a line; reflow reads them back as rows, so the
+    回访满意率 column claims its figures and the 按时办结率 column's stay unclaimed."""
+    page = ("<html><head><meta charset='utf-8'></head><body><div><p>全市热线受理诉求6.42万件。</p><table>"
+            "<tr><td>区县</td><td>派单量</td><td>按时办结率</td><td>回访满意率</td></tr>"
+            "<tr><td>海城区</td><td>5860件</td><td>99.1%</td><td>96.8%</td></tr>"
+            "<tr><td>港湾区</td><td>4930件</td><td>98.9%</td><td>95.7%</td></tr></table>"
+            "<p>下一步，将开展回头看。</p></div></body></html>")
+    from gazette_cli import reflow
+    issue = read_bytes(page.encode(), "t.html")
+    assert "\n区县\t派单量\t按时办结率\t回访满意率\n海城区\t5860件\t99.1%\t96.8%\n" in reflow(issue.text).text
+    got = [(r.metric, r.value, r.line) for r in extract_text(issue.text, ruleset=ruleset)]
+    assert got == [("satisfaction_rate", 96.8, 9), ("satisfaction_rate", 95.7, 13)]
+
+
 def test_docx_paragraphs_and_table_rows(tmp_path, ruleset, expected):
     issue = read_bytes(docx_bytes(tmp_path), "w.docx")
     assert issue.format == "docx" and issue.text.splitlines()[-1] == "全旗苗木\t9.97亿株"
