@@ -99,6 +99,18 @@ def _cut_multiplier(s: str, nxt: str) -> bool:
     return s.endswith(("万", "亿", "萬", "億")) and _cut_figure(s, nxt)
 
 
+#: a line that opens with a figure and its unit and then a comma or a stop: the clause it
+#: sizes began on the line before (各项贷款余额 / 268.93亿元，同比增长…); not a date
+_OPENS_WITH_FIGURE = re.compile(r"[0-9][0-9.．]*[万亿]?(?![年月日时])[^\s0-9.．，,。；;：:、]{1,3}[，,。；;]")
+
+
+def _figure_goes_on(s: str, nxt: str) -> bool:
+    """Does the clause of a line that ends in a word go on with a figure that opens the next
+    line (各项贷款余额 / 268.93亿元，…)? Even a short first line of a paragraph then goes on: a
+    headline is never followed by a figure and a comma."""
+    return "\u3400" <= s[-1] <= "\u9fff" and _OPENS_WITH_FIGURE.match(nxt) is not None
+
+
 def _ends_in_field(s: str) -> bool:
     """Does a line end in digits right after : - or / (08:10, 浏览次数:1206, 2025-01-08):
     a web page's byline or a date, not a figure that a break cut? Before a paragraph that
@@ -626,7 +638,7 @@ def _reflow(text: str) -> Flow:
             width, nxt = _width(stripped[i]), stripped[i + 1]
             if landings[i] or width > HEADLINE_SHARE * _most_width(len(nxt)) \
                     or width > HEADLINE_SHARE * _width(nxt) or _cut_digits(stripped[i], nxt) \
-                    or _cut_multiplier(stripped[i], nxt):
+                    or _cut_multiplier(stripped[i], nxt) or _figure_goes_on(stripped[i], nxt):
                 landings[i + 1] = 1
             continue
         k = resets.rfind("r", scanned, i)
@@ -649,7 +661,7 @@ def _reflow(text: str) -> Flow:
             elif not gap:
                 # a short first line before a longer one is a headline, not a wrap
                 join = in_para or _width(s) > HEADLINE_SHARE * _width(nxt) or _cut_digits(s, nxt) \
-                    or _cut_multiplier(s, nxt)
+                    or _cut_multiplier(s, nxt) or _figure_goes_on(s, nxt)
             elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
                 join = True  # a number cut by a column or page break (9.97\\f亿株)
             elif in_para:  # blank lines between: a column break if this line was full,

@@ -90,6 +90,10 @@ CASES = [
     # a short first line cut between 万/亿 and the unit goes on (no headline ends so)
     ("依托信贷资金，全旗今年完成防沙治沙任务46.8万\n亩，其中工程固沙10.2万亩，人工造林8.6万亩，封沙育林12万亩，飞播造林5万亩",
      "依托信贷资金，全旗今年完成防沙治沙任务46.8万亩，其中工程固沙10.2万亩，人工造林8.6万亩，封沙育林12万亩，飞播造林5万亩"),
+    # …and so does a short first line that ends in a word before a figure, its unit and a comma
+    ("同比增长7.6%。\n各项贷款余额\n268.93亿元，同比增长11.2%。", "同比增长7.6%。\n各项贷款余额268.93亿元，同比增长11.2%。"),
+    ("全县造林综述\n2024年，全县完成造林3万亩。", "全县造林综述\n2024年，全县完成造林3万亩。"),     # a date: a headline
+    ("一、存贷款情况\n9月末，存款余额386亿元。", "一、存贷款情况\n9月末，存款余额386亿元。"),
     ("完成。\n3. 5万亩的任务", "完成。\n3. 5万亩的任务"),
     ("工作如下：\n1. 2024年完成", "工作如下：\n1. 2024年完成"),
     # a table copied from a web page with | between its cells keeps its rows; prose with a | does not

@@ -8,7 +8,7 @@ from itertools import accumulate
 import pytest
 
 from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
-                                _cut_digits, _cut_figure, _cut_multiplier, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
+                                _cut_digits, _cut_figure, _cut_multiplier, _figure_goes_on, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
@@ -74,7 +74,8 @@ def reference(text):
             join = para_max > 0 or (nxt[0] in _CONTINUES) or (s[-1] in _NUMERALS and nxt[0] in _NUMERALS) \
                 or (s[-1] in _NUMERALS and not nxt[0].isdigit()) or width > HEADLINE_SHARE * widths[j]
         elif not gap:
-            join = para_max > 0 or width > HEADLINE_SHARE * widths[j] or _cut_digits(s, nxt) or _cut_multiplier(s, nxt)
+            join = para_max > 0 or width > HEADLINE_SHARE * widths[j] or _cut_digits(s, nxt) or _cut_multiplier(s, nxt) \
+                or _figure_goes_on(s, nxt)
         elif s[-1] in _NUMERALS and nxt[0] in _NUMERALS and not (nxt[0].isdigit() and _ends_in_field(s)):
             join = True
         elif para_max > 0:
