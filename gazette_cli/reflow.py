@@ -503,10 +503,9 @@ def _vertical_rows(text: str) -> str:
     label would be lost. Hand-written: no library reads a table out of bare lines."""
     if _MAYBE_CELLS.search(text) is None:
         return text
-    runs = [m.span(1) for m in _SHORT_RUN.finditer(text)]
-    first = _SHORT_START.match(text)
-    if first:
-        runs.insert(0, first.span())
+    opening = _SHORT_START.match(text)    # a run at the very start, then those after a break
+    runs = [opening.span()] if opening else []
+    runs += [m.span(1) for m in _SHORT_RUN.finditer(text, opening.end() if opening else 0)]
     if not runs:
         return text
     out = None
