@@ -450,7 +450,7 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
     text, ruleset = doc.text, doc.ruleset
     timed_out: set[str] = set()
     groups = doc.groups
-    for lo, hi, group, hits, units in _sentence_groups(doc, qs, doc.sentences, wanted, by_unit=True):
+    for lo, hi, group, hits, units in _sentence_groups(doc, qs, doc.sentences, wanted):
         groups.append((group.stop, lo, hi))
         masked: dict[str, tuple] = {}
         fitting = _Fitting(ruleset, qs, group)
@@ -578,19 +578,16 @@ class _Fitting:
         return found
 
 
-def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300,
-                     by_unit: bool = False):
+def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted: list[int], limit: int = 300):
     """(lo, hi, the indices of the quantities, the keyword hits, the rule units they take)
     of each sentence that holds a quantity of `wanted` (indices, in order) and a keyword;
     the rest of the text is never searched. A group runs from a wanted quantity to the end
-    of its sentence. `by_unit`: only the keywords of the rules in units that a quantity of
-    the group can report are searched for (else every keyword)."""
+    of its sentence. Only the keywords of the rules in units that a quantity of the group
+    can report are searched for: a big rule set costs what its rules of those units cost."""
     n = len(qs)
     bounds = sentences.bounds
-    hits_in = doc.hits
     taking = doc.ruleset.units_taking
     after = 0                     # the first quantity not yet in a group
-    units = frozenset()
     for i in wanted:
         if i < after:
             continue
@@ -600,14 +597,12 @@ def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted
         while j < n and qs[j].start < hi:
             j += 1
         after = j
-        if by_unit:
-            units = taking(q.unit)
-            for k in range(i + 1, j):
-                u = qs[k].unit
-                if u != q.unit:
-                    units = units | taking(u)
-            hits_in = doc.hits_of(units)
-        hits = hits_in(lo, hi)
+        units = taking(q.unit)
+        for k in range(i + 1, j):
+            u = qs[k].unit
+            if u != q.unit:
+                units = units | taking(u)
+        hits = doc.hits_of(units)(lo, hi)
         if hits:
             yield lo, hi, range(i, j), hits, units
 
@@ -844,7 +839,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
         return
     # a rule's stops are keywords of rules in units of its dimension: in the group's units too
     periods = doc.sentences.periods(ruleset.scope_through)
-    for lo, hi, group, hits, units in _sentence_groups(doc, qs, periods, opens, limit=600, by_unit=True):
+    for lo, hi, group, hits, units in _sentence_groups(doc, qs, periods, opens, limit=600):
         fitting = _Fitting(ruleset, qs, group)
         for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, units.__contains__):
             fits = fitting(rule.unit)
