@@ -629,7 +629,8 @@ def _shared_units(text: str, qs: list[Quantity]) -> list[Quantity]:
     for q in qs:
         s = q.start
         if q.value is not None and q.unit and s == q.text_start and s > 1:
-            labelled = _label_start(text, s)
+            # a label only where a 、 stands within its reach (most figures have none)
+            labelled = _label_start(text, s) if text.find("、", max(0, s - _LABEL_CHARS - 1), s) >= 0 else None
             pos = s if labelled is None else labelled
             if text[pos - 1] in (_LIST_SEPARATORS if labelled is None else "、"):
                 out.extend(_listed_before(text, q, pos, prev_end, labelled is not None))
