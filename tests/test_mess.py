@@ -13,22 +13,22 @@ from . import mess
 #: and on the bare decimal cells of q03/q08's tables (3. 6  3. 12: reflow joins a point and its
 #: decimals only before a word, %, 万 or 亿, which a bare cell lacks)
 FLOORS = {
-    "wrap17": (0.993, 0.999),
-    "wrap23": (0.994, 0.999),
-    "wrap31": (0.994, 1.000),
-    "blank23": (0.994, 0.999),
-    "formfeed23": (0.994, 0.999),
-    "ascii": (0.994, 0.999),
-    "spaced": (0.959, 0.964),
-    "footer23": (0.994, 0.999),
-    "header23": (0.994, 0.999),
-    "marker23": (0.994, 0.999),
-    "runhead23": (0.994, 0.999),
-    "contnote23": (0.994, 0.999),
-    "glued23": (0.994, 0.999),
-    "nbsp": (0.959, 0.964),
-    "after": (0.994, 1.000),
-    "all17": (0.953, 0.958),
+    "wrap17": (0.994, 0.999),
+    "wrap23": (0.995, 0.999),
+    "wrap31": (0.995, 1.000),
+    "blank23": (0.995, 0.999),
+    "formfeed23": (0.995, 0.999),
+    "ascii": (0.995, 0.999),
+    "spaced": (0.960, 0.964),
+    "footer23": (0.995, 0.999),
+    "header23": (0.995, 0.999),
+    "marker23": (0.995, 0.999),
+    "runhead23": (0.995, 0.999),
+    "contnote23": (0.995, 0.999),
+    "glued23": (0.995, 0.999),
+    "nbsp": (0.960, 0.964),
+    "after": (0.995, 1.000),
+    "all17": (0.954, 0.958),
 }
 
 
