@@ -13,9 +13,9 @@ from . import mess
 #: and on the bare decimal cells of q03/q08's tables (3. 6  3. 12: reflow joins a point and its
 #: decimals only before a word, %, 万 or 亿, which a bare cell lacks)
 FLOORS = {
-    "wrap17": (0.994, 0.999),
+    "wrap17": (0.995, 0.999),
     "wrap23": (0.995, 0.999),
-    "wrap31": (0.995, 1.000),
+    "wrap31": (0.996, 1.000),
     "blank23": (0.995, 0.999),
     "formfeed23": (0.995, 0.999),
     "ascii": (0.995, 0.999),
@@ -27,8 +27,8 @@ FLOORS = {
     "contnote23": (0.995, 0.999),
     "glued23": (0.995, 0.999),
     "nbsp": (0.960, 0.964),
-    "after": (0.995, 1.000),
-    "all17": (0.954, 0.958),
+    "after": (0.996, 1.000),
+    "all17": (0.955, 0.958),
 }
 
 
