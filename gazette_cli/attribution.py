@@ -32,6 +32,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .quantities import Quantity
+from .reflow import ROW_ITEM
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 from .tables import Tables
 
@@ -106,6 +107,9 @@ class Sentences:
             # a line that ends in a list's separator (…分别为： / 农业银行：8.2亿元； / …) goes on
             # with the list on the next line
             leads.update(i for i in self.ends if text[i] == "\n" and i and text[i - 1] in _LIST_GOES_ON)
+            # …and so does a line of a list written one item a line (东城区 312.5亿元，同比增长10.6% /
+            # 临河县 168.3亿元，…: reflow.ROW_ITEM keeps their breaks)
+            leads.update(m.start() for m in ROW_ITEM.finditer(text))
             ends = [i for i in self.ends if text[i] not in ";；" and i not in leads]
             found = self._periods[through] = Sentences(text, ends)
         return found
@@ -925,7 +929,7 @@ def _first_within(hits, lo: int, hi: int) -> str | None:
     return None
 
 
-_CLAUSE_BREAK = re.compile(r"[，,；;、：:（(]")
+_CLAUSE_BREAK = re.compile(r"[，,；;、：:（(\n]")   # a line break too: a list written one item a line
 
 
 def _tail_excluded(text: str, end: int, words, reach: int = 16) -> str | None:

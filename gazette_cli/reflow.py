@@ -182,6 +182,12 @@ _LINE_FACT_BODY = (r"(?=[ \t\u3000\d一二三四五六七八九十（(—\-－�
                    rf"|[ \t\u3000]*{_ITEM.pattern}|\u3000|  |\t)")
 _LINE_FACT = re.compile(r"\n" + _LINE_FACT_BODY)
 _FIRST_LINE_FACT = re.compile(_LINE_FACT_BODY)   # the first line has no break before it
+#: a line that opens with a short name, a space and a figure, after a line that ends in a
+#: figure and its unit (not a bare number: 年度任务 580 / 亩的 15.9 倍 is a wrap): the next item of a list written one a line (东城区 312.5亿元，同比增长10.6% /
+#: 临河县 168.3亿元，…), which opens a paragraph as a numbered item does: a wrap never leaves
+#: a name and a spaced figure at the start of a line right after a figure
+ROW_ITEM = re.compile(r"\n(?:(?<=[0-9][^\s0-9.．,，、。；;：:]\n)|(?<=[0-9][^\s0-9.．,，、。；;：:]{2}\n))"
+                      r"(?=[\u4e00-\u9fff]{2,8}[ \t\u3000]+[0-9])")
 
 
 #: a chunk marker glued to the start of a line: 3、亩 (a document site numbers the chunks it
@@ -417,6 +423,7 @@ def _kinds(text: str, stripped: list[str], starts: list[int], pages) -> tuple[st
     first = _FIRST_LINE_FACT.match(text)
     facts = [(0, first)] if first else []
     facts += [(bisect_left(starts, m.end()), m) for m in _LINE_FACT.finditer(text)]
+    facts += [(bisect_left(starts, m.end()), m) for m in ROW_ITEM.finditer(text)]
     marker_end = -1
     for k, m in facts:
         if m.lastgroup == "marker":

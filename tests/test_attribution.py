@@ -102,6 +102,9 @@ CASES = [
      "afforestation_area", [68000, 68000]),
     # a line break before 其中 carries a list on too
     ("全县完成营造林5.6万亩。\n其中，东乡2.1万亩，西乡1.8万亩。", "afforestation_area", [56000, 21000, 18000]),
+    # a list written one item a line, each a name, a spaced figure and its growth, no closing mark
+    ("分县区看，贷款余额排名前三位的是：\n东城区 312.5亿元，同比增长10.6%\n临河县 168.3亿元，同比增长12.8%\n"
+     "石门县 121.7亿元，同比增长8.9%\n增速最快的北山县贷款余额为64.2亿元。", "loan_amount", [312.5e8, 168.3e8, 121.7e8, 64.2e8]),
     # a web copy's ASCII full stop after a percentage ends the sentence: 14.6% is no satisfaction rate
     ("热线受理诉求3126件,回访满意率94.6%.从诉求类型看,农林水利类455件,占14.6%.全县有2个乡镇回访满意率低于全县平均水平.",
      "satisfaction_rate", [94.6]),

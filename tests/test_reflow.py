@@ -94,6 +94,11 @@ CASES = [
     ("同比增长7.6%。\n各项贷款余额\n268.93亿元，同比增长11.2%。", "同比增长7.6%。\n各项贷款余额268.93亿元，同比增长11.2%。"),
     ("全县造林综述\n2024年，全县完成造林3万亩。", "全县造林综述\n2024年，全县完成造林3万亩。"),     # a date: a headline
     ("一、存贷款情况\n9月末，存款余额386亿元。", "一、存贷款情况\n9月末，存款余额386亿元。"),
+    # a list written one item a line (a name, a spaced figure) keeps its breaks; a bare number
+    # before a line that opens with its unit is a wrap
+    ("排名前三位的是：\n东城区 312.5亿元，增长10.6%\n临河县 168.3亿元，增长12.8%",
+     "排名前三位的是：\n东城区 312.5亿元，增长10.6%\n临河县 168.3亿元，增长12.8%"),
+    ("村庄绿化完成栽植 9220 亩，为年度任务 580\n亩的 15.9 倍。", "村庄绿化完成栽植 9220 亩，为年度任务 580亩的 15.9 倍。"),
     ("完成。\n3. 5万亩的任务", "完成。\n3. 5万亩的任务"),
     ("工作如下：\n1. 2024年完成", "工作如下：\n1. 2024年完成"),
     # a table copied from a web page with | between its cells keeps its rows; prose with a | does not

@@ -7,7 +7,7 @@ from itertools import accumulate
 
 import pytest
 
-from gazette_cli.reflow import (_BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
+from gazette_cli.reflow import (ROW_ITEM, _BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
                                 _cut_digits, _cut_figure, _cut_multiplier, _figure_goes_on, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
                                 _table_pair, reflow)
 
@@ -41,6 +41,7 @@ def reference(text):
                     >= (len(x.encode("utf-8", "surrogatepass")) + len(x)) >> 1)
               for k, (m, x) in enumerate(zip(marker, stripped))]
     item = _lines_matching(_ITEM_LINE, text, starts, n)
+    item = [a or b for a, b in zip(item, _lines_matching(ROW_ITEM, text, starts, n))]
     marks = [0] * n   # a chunk marker glued to the start of the line: no item, and dropped when joined
     for k in range(1, n):
         marks[k] = glued_marker(stripped[k - 1], lines[k])
