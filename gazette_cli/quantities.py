@@ -165,65 +165,56 @@ class Scanner:
             refused.append(m.span())
         k = 0
         for m in matches:
-            if m.re is not g.ranged and m.group("skip") is not None:
-                continue
             if refused:
                 while k < len(refused) and refused[k][1] <= m.start():
                     k += 1
                 if k < len(refused) and refused[k][0] <= m.start():
                     continue
-            try:
-                q = self._build(text, m, all_numbers)
-                if q and not _inside_limits(q):
-                    raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
-            except NumberLimitError as exc:
-                warn(m.start(), _refused(text, m.start(), str(exc)))
-                continue
-            except (NumeralError, ArithmeticError, ValueError):
-                q = None
-            if q is False:  # a date, an ordinal, a word: no number at all
-                continue
-            if q is None:
-                if all_numbers:
-                    out.extend(self._bare_parts(text, m))
-                continue
-            if isinstance(q, list):
-                out.extend(q)
-            else:
-                out.append(q)
-                if q.end < m.end():   # a range cut short (3万元-5万美元): what it left is read on its own
-                    out.extend(self._scan_window(text, q.end, m.end(), all_numbers, warn))
+            self._read(text, m, all_numbers, warn, out)
         if not all_numbers:
             out = _shared_units(text, out)
         return _join_bounds(text, out, all_numbers)
 
-    def _scan_window(self, text: str, lo: int, hi: int, all_numbers: bool, warn) -> list[Quantity]:
-        """The quantities of the matches that start in text[lo:hi], found by the one-stage
-        pattern (a rare case: the rest of a range that proved none, 4930件 — 95.7%)."""
-        pattern = self.grammar.loose if all_numbers else self.grammar.strict
+    def _read(self, text: str, m, all_numbers: bool, warn, out: list[Quantity]) -> None:
+        """Add the quantities of one match to `out`: none for a date, an ordinal or a word,
+        the bare numbers of a match that is no quantity (--all-numbers), and what a range cut
+        short leaves after its first figure (3万元-5万美元), read on its own."""
+        if m.re is not self.grammar.ranged and m.group("skip") is not None:
+            return
+        try:
+            q = self._build(text, m, all_numbers)
+            if q and not _inside_limits(q):
+                raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
+        except NumberLimitError as exc:
+            warn(m.start(), _refused(text, m.start(), str(exc)))
+            return
+        except (NumeralError, ArithmeticError, ValueError):
+            q = None
+        if q is False:  # a date, an ordinal, a word: no number at all
+            return
+        if q is None:
+            if all_numbers:
+                out.extend(self._bare_parts(text, m))
+            return
+        if isinstance(q, list):
+            out.extend(q)
+            return
+        out.append(q)
+        if q.end < m.end():
+            self._read_window(text, q.end, m.end(), all_numbers, warn, out)
+
+    def _read_window(self, text: str, lo: int, hi: int, all_numbers: bool, warn, out: list[Quantity]) -> None:
+        """_read each match that starts in text[lo:hi], found by the one-stage pattern (a rare
+        case: the rest of a range that proved none, 4930件 — 95.7%)."""
         # the connector is none: passed over, unless a space stands before it and none after
         # (4930件 -5.2%: a table's negative cell)
         gap = _GAP_CONNECTOR.match(text, lo, hi)
         if gap and not (gap.group(1) and gap.end() < len(text) and text[gap.end()].isdigit()):
             lo = gap.end()
-        out: list[Quantity] = []
-        for m in pattern.finditer(text, lo):
+        for m in (self.grammar.loose if all_numbers else self.grammar.strict).finditer(text, lo):
             if m.start() >= hi:
                 break
-            if m.re is not self.grammar.ranged and m.group("skip") is not None:
-                continue
-            try:
-                q = self._build(text, m, all_numbers)
-                if q and not _inside_limits(q):
-                    raise NumberLimitError(f"magnitude beyond 10^±{MAX_DIGITS}")
-            except NumberLimitError as exc:
-                warn(m.start(), _refused(text, m.start(), str(exc)))
-                continue
-            except (NumeralError, ArithmeticError, ValueError):
-                continue
-            if q:
-                out.extend(q if isinstance(q, list) else [q])
-        return out
+            self._read(text, m, all_numbers, warn, out)
 
     def _bare_parts(self, text: str, m) -> list[Quantity]:
         """--all-numbers: the numbers of a match that is no quantity, each on its own."""
