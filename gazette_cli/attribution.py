@@ -458,7 +458,7 @@ def _near_and_patterns(doc: _Doc, qs, claims, warn, locate, wanted: list[int]) -
         groups.append((group.stop, lo, hi))
         masked: dict[str, tuple] = {}
         fitting = _Fitting(ruleset, qs, group)
-        for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, units.__contains__):
+        for rule, raw in _candidates_with_hits(ruleset.rules_by_word, hits, units):
             if rule.id in timed_out:  # a runaway pattern is skipped for the rest of the text
                 continue
             fits = fitting(rule.unit)
@@ -611,17 +611,17 @@ def _sentence_groups(doc: _Doc, qs: list[Quantity], sentences: Sentences, wanted
             yield lo, hi, range(i, j), hits, units
 
 
-def _candidates_with_hits(by_word, hits, fits=None) -> list[tuple[Rule, list]]:
-    """The rules with a keyword among `hits` (and, given `fits`, a unit it accepts), in
-    file order, each with the hits of its own keywords (in the order of `hits`). One pass
-    over the hits: the cost follows the hits, not the number of rules."""
-    found: dict[str, tuple[Rule, list] | None] = {}     # None: a rule `fits` turned down
+def _candidates_with_hits(by_word, hits, units: frozenset) -> list[tuple[Rule, list]]:
+    """The rules with a keyword among `hits` and a unit among `units`, in file order, each
+    with the hits of its own keywords (in the order of `hits`). One pass over the hits: the
+    cost follows the hits, not the number of rules."""
+    found: dict[str, tuple[Rule, list] | None] = {}     # None: a rule in another unit
     get = found.get
     for h in hits:
         for r in by_word.get(h[2], ()):
             entry = get(r.id, False)
             if entry is False:
-                if fits is not None and not fits(r.unit):
+                if r.unit not in units:
                     found[r.id] = None
                     continue
                 entry = found[r.id] = (r, [])
@@ -845,7 +845,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
     periods = doc.sentences.periods(ruleset.scope_through)
     for lo, hi, group, hits, units in _sentence_groups(doc, qs, periods, opens, limit=600):
         fitting = _Fitting(ruleset, qs, group)
-        for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, units.__contains__):
+        for rule, raw in _candidates_with_hits(ruleset.scoped_by_word, hits, units):
             fits = fitting(rule.unit)
             todo = [k for k in fits if not _settled(claims[k], rule.priority)]
             if not todo:

@@ -199,7 +199,6 @@ class RuleSet:
         for r in rules:
             for k in r.keywords:
                 self.by_keyword.setdefault(k, []).append(r)
-        self._all_keywords: KeywordSearch | None = None   # made when first asked
         #: the units the rules report in, and per set of them the search of their rules' keywords
         self.rule_units = frozenset(r.unit for r in rules)
         self._searches: dict[frozenset, KeywordSearch] = {}
@@ -279,10 +278,8 @@ class RuleSet:
 
     @property
     def keywords(self) -> KeywordSearch:
-        """The search of every rule's keywords."""
-        if self._all_keywords is None:
-            self._all_keywords = KeywordSearch(self.by_keyword)
-        return self._all_keywords
+        """The search of every rule's keywords: that of all the rules' units."""
+        return self.keywords_of(self.rule_units)
 
     @property
     def prefixes(self) -> dict[str, list[str]]:
