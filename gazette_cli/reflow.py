@@ -476,15 +476,12 @@ def reflow(text: str) -> Flow:
     return _through(_reflow(_vertical_rows(kept)), text, drops)
 
 
-#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 5 年 …) and so no label; a label may
-#: hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度). Read with fullmatch
-FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])\S{0,3}")
-#: a cell of a table written one cell a line that is a figure: a number, perhaps 万/亿 and a
-#: short unit (5860件, 96.8%, 1.2万亩), or a dash or slash where the table has none
-_LINE_FIGURE = re.compile(r"[-+−]?[0-9][0-9,，]*(?:[.．][0-9]+)?[ \t]*(?:[万亿]?[^\s0-9.．,，、。；;:：一二三四五六七八九十百千零两]{1,3}|[万亿])?"
-                          r"|[—–\-－/／]{1,2}")
-#: …and one that is a label: a word with a Chinese character in it, not opening with a digit
-_LINE_LABEL = re.compile(r"[^0-9\s][^\s]*").fullmatch
+#: a table cell that is a figure (3.0亿元, 88.0%, 1200, 1.2万亩, 5860 件) and so no label: a number
+#: and a short unit; a label may hold a date or period (2025年目标, 1—9月发放, 1-6月累计, 第一季度).
+#: Read with fullmatch
+FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])[^\s\d.．,，、。；;:：一二三四五六七八九十百千零两]{0,3}")
+#: …or a dash or slash where the table has no figure
+_NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
 _HAN = re.compile(r"[\u3400-\u9fff]").search
 #: runs of short lines with no sentence punctuation, nor a space but after a figure (5860 件),
 #: inside: where a table copied from a web page, one cell a line, can be (a line ends in \n
@@ -531,11 +528,12 @@ def _vertical_rows(text: str) -> str:
 
 
 def _is_figure(cell: str) -> bool:
-    return _LINE_FIGURE.fullmatch(cell) is not None
+    return FIGURE_CELL.fullmatch(cell) is not None or _NO_FIGURE.fullmatch(cell) is not None
 
 
 def _is_label(cell: str) -> bool:
-    return len(cell) >= 2 and _LINE_LABEL(cell) is not None and _HAN(cell) is not None
+    """A word of two characters or more with a Chinese one in it, and no figure (2025年目标 is one)."""
+    return len(cell) >= 2 and _HAN(cell) is not None and not _is_figure(cell)
 
 
 def _vertical_tables(cells: list[str]):

@@ -139,6 +139,9 @@ VERTICAL = [
     # a space between a figure and its unit, as a PDF writes it
     ("区县\n派单量\n满意率\n海城区\n5860 件\n96.8%\n港湾区\n4930 件\n95.7%\n",
      "区县\t派单量\t满意率\n海城区\t5860 件\t96.8%\n港湾区\t4930 件\t95.7%\n"),
+    # a header label may hold a date (2025年目标): a label, not a figure
+    ("镇名\n2025年目标\n已完成\n东镇\n1200亩\n1100亩\n西镇\n800亩\n800亩\n",
+     "镇名\t2025年目标\t已完成\n东镇\t1200亩\t1100亩\n西镇\t800亩\t800亩\n"),
     # a title line before the header, \r\n endings: each break is two tabs
     ("各镇完成情况\r\n镇名\r\n任务\r\n已完成\r\n东镇\r\n1200亩\r\n1100亩\r\n西镇\r\n800亩\r\n800亩\r\n",
      "各镇完成情况\r\n镇名\t\t任务\t\t已完成\r\n东镇\t\t1200亩\t\t1100亩\r\n西镇\t\t800亩\t\t800亩\r\n"),
