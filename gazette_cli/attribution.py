@@ -58,6 +58,7 @@ class Claim:
     distance: int
     how: str = "near"
     keyword: str | None = None
+    at: int | None = None          # a list claim: where its governing keyword starts
 
     def key(self):
         return (-self.rule.priority, HOW_RANK[self.how], self.distance, self.rule.order)
@@ -370,11 +371,14 @@ def _unit_flags(test):
 
 def _in_context(doc: _Doc, qs: list[Quantity], claims) -> None:
     """Drop the claims of a rule with `context` where the figure's paragraph (section,
-    document) does not mention the context's words."""
+    document) does not mention the context's words, nor, for a list claim, the paragraph of
+    the keyword that governs the list (a list written one item a line: 农发行:4.2亿元 under
+    签约金额合计…,分别为:)."""
     for k, found in enumerate(claims):
         if not found or not any(c.rule.context_words for c in found):
             continue
-        found[:] = [c for c in found if not c.rule.context_words or _in_its_context(doc, c.rule, qs[k].start)]
+        found[:] = [c for c in found if not c.rule.context_words or _in_its_context(doc, c.rule, qs[k].start)
+                    or (c.at is not None and _in_its_context(doc, c.rule, c.at))]
 
 
 def _in_its_context(doc: _Doc, rule: Rule, pos: int) -> bool:
@@ -859,7 +863,7 @@ def _scopes(doc: _Doc, qs: list[Quantity], claims) -> None:
             for k in todo:
                 found = scope_of(text, qs[k], rule, mine, stops, back, prepared)[0]
                 if found is not None:
-                    _add(claims[k], Claim(rule, found[0], "scope", found[1]))
+                    _add(claims[k], Claim(rule, found[0], "scope", found[1], found[2]))
 
 
 _CLAUSE_END = re.compile(rf"[，,。；;！？!?：:\n、]|{_ASCII_STOP}")   # a sentence end ends a clause too
@@ -882,7 +886,7 @@ def _governing_back(text: str, hits, near: list[Quantity]) -> set:
 
 def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None,
              prepared: _Prepared | None = None) -> tuple[tuple[int, str] | None, str | None]:
-    """((distance, keyword) of the nearest keyword whose list reaches `q`, or None;
+    """((distance, keyword, its start) of the nearest keyword whose list reaches `q`, or None;
     what ended the nearest list that did not reach it, for `explain`). A list before its
     keyword is governed only by a hit in `back` (all hits when None)."""
     best, why = None, None
@@ -915,7 +919,7 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None,
             why = why or f"in the scope of {word}, but {tail!r} follows it in its clause"
             continue
         if best is None or hi - lo < best[0]:
-            best = (hi - lo, word)
+            best = (hi - lo, word, start)
     return best, why
 
 
