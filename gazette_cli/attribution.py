@@ -795,6 +795,11 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits, prepared: "_Prepared | 
             if hi - lo > after:
                 continue
             if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
+                # …also when the keyword follows: 约1800亩新造林地出现牛羊啃食
+                if tail is None:
+                    tail = _tail_hit(text, q_end, prepared.exclude, 8) or ""
+                if tail:
+                    continue
                 best = (hi - lo, word)
     return best
 
@@ -914,7 +919,7 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None,
         if skip:
             why = why or f"in the scope of {word}, but {skip!r} stands in its clause (scope.skip)"
             continue
-        tail = _tail_hit(text, q.end, prepared.exclude) if side == "before" else None
+        tail = _tail_hit(text, q.end, prepared.exclude) if side == "before" else _tail_hit(text, q.end, prepared.exclude, 8)
         if tail:
             why = why or f"in the scope of {word}, but {tail!r} follows it in its clause"
             continue

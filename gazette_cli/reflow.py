@@ -89,8 +89,13 @@ _ARABIC = frozenset("0123456789０１２３４５６７８９")
 
 def _cut_digits(s: str, nxt: str) -> bool:
     """A number cut by the break: an Arabic digit on both sides (补植3 / 0至50株), even after a
-    short first line of a paragraph (no headline ends in a digit that the next line goes on)."""
-    return s[-1] in _ARABIC and nxt[0] in _ARABIC
+    short first line of a paragraph (no headline ends in a digit that the next line goes on).
+    Not before a year (附件1 / 2025年各县任务分解表: no figure runs on into a year)."""
+    return s[-1] in _ARABIC and nxt[0] in _ARABIC and _YEAR_OPENS.match(nxt) is None
+
+
+#: a line that opens with a year: 2025年, 1998 年
+_YEAR_OPENS = re.compile(r"(?:1[89]|20)[0-9]{2}[ \t]*年")
 
 
 def _cut_multiplier(s: str, nxt: str) -> bool:
@@ -471,9 +476,54 @@ def reflow(text: str) -> Flow:
         flow.source = text
         if plain is not spaced:   # line breaks became tabs: the lines are the original's
             flow.line_starts = _line_starts(text)
-        return flow
+        return _wrapped_spaces(flow, flow.seg_flat)
     kept = "".join(spaced[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(spaced)]))
-    return _through(_reflow(_vertical_rows(kept)), text, drops)
+    flow = _reflow(_vertical_rows(kept))
+    joins = flow.seg_flat[:]      # where lines were joined (the map gains a split per drop next)
+    return _wrapped_spaces(_through(flow, text, drops), joins)
+
+
+def _wrapped_spaces(flow: Flow, joins: list[int]) -> Flow:
+    """`flow` less the stray spaces of figures that a hard wrap had cut (4 26 / 0万元, 1 2 /
+    40万株, 1 / ␠260万株): found once the lines are joined, where `_stray_spaces` first looks
+    at the lines as they are (a table row counts its cells by then). `joins`: the offsets of
+    the flow where a line was joined to the one before."""
+    if not _MAYBE_JOINED.search(flow.text):
+        return flow
+    drops = _stray_spaces(flow.text, joins)
+    return _without(flow, drops) if drops else flow
+
+
+#: a space between digits (`_FIGURE_SPACE`) that a joined line break may have made a figure of
+_MAYBE_JOINED = re.compile("[0-9.．] [0-9]")
+
+
+def _without(flow: Flow, drops: list[int]) -> Flow:
+    """`flow` with the characters of its text at `drops` (sorted) taken out, its map kept:
+    each segment is split after each character taken out."""
+    text = flow.text
+    kept = "".join(text[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(text)]))
+    bounds = flow.seg_flat + [len(text)]
+    seg_flat: list[int] = []
+    seg_orig: list[int] = []
+
+    def add(f: int, o: int) -> None:
+        if seg_flat and seg_flat[-1] == f:     # an empty segment: the one after it stands
+            seg_orig[-1] = o
+        else:
+            seg_flat.append(f)
+            seg_orig.append(o)
+    d = 0                                      # drops before the segment
+    for k, f in enumerate(flow.seg_flat):
+        o, end = flow.seg_orig[k], bounds[k + 1]
+        while d < len(drops) and drops[d] < f:
+            d += 1
+        add(f - d, o)
+        while d < len(drops) and drops[d] < end:
+            x = drops[d]
+            d += 1
+            add(x + 1 - d, o + x + 1 - f)
+    return Flow(kept, flow.source, seg_flat, seg_orig, flow.line_starts)
 
 
 #: a table cell that is a figure (3.0亿元, 88.0%, 1200, 1.2万亩, 5860 件) and so no label: a number
@@ -484,9 +534,10 @@ FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])[^\s\
 _NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
 _HAN = re.compile(r"[\u3400-\u9fff]").search
 #: runs of short lines with no sentence punctuation, nor a space but after a figure (5860 件),
+#: a colon only after the first character (a header's 其中：返乡创业贷款, a caption's 单位：万元),
 #: inside: where a table copied from a web page, one cell a line, can be (a line ends in \n
 #: or \r\n)
-_SHORT_LINES = (r"(?:[ \t\u3000]*[^\s，。；！？,;!?：:](?:[^\s，。；！？,;!?：:]|(?<=[0-9]) (?=\S)){0,11}"
+_SHORT_LINES = (r"(?:[ \t\u3000]*[^\s，。；！？,;!?：:](?:[^\s，。；！？,;!?]|(?<=[0-9]) (?=\S)){0,11}"
                 r"[ \t\u3000]*\r?\n){9,}")
 #: (after a line break: `re` skips to each at C speed; a run at the very start: _SHORT_START)
 _SHORT_RUN = re.compile(rf"\n({_SHORT_LINES})")
@@ -758,12 +809,17 @@ _POINT_SPACE = _Lazy(rf"(?:(?<=[\u3400-\u9fff,:;，：；、(（)）”’」』
 _SPACE_IN = re.compile(f"[{_FIGURE_SPACE}]")
 
 
-def _stray_spaces(text: str) -> list[int]:
+def _stray_spaces(text: str, joins: list[int] | None = None) -> list[int]:
     """Offsets of the stray spaces inside figures (`_THOUSANDS`, `_POINT_SPACE`): 8 400亩 reads
     8400亩, 9. 97亿株 reads 9.97亿株. Taken out before the lines are read, so that a table row
     counts its cells right. A C-speed search for each kind of space before a digit finds where
-    one can be (most text has none); the figure is read from the start of its digits there."""
+    one can be (most text has none); the figure is read from the start of its digits there.
+    `joins` (sorted offsets where reflow joined two lines): only the figures a join is inside."""
     drops: set[int] = set()
+
+    def joined(a: int, b: int) -> bool:
+        k = bisect_right(joins, a)
+        return k < len(joins) and joins[k] < b
     if _FIGURE_SPACE not in text:
         return []
     for hit in _MAYBE_STRAY.finditer(text):
@@ -775,7 +831,7 @@ def _stray_spaces(text: str) -> list[int]:
             j -= 1
         if text[i - 1] in ".．":
             m = _POINT_SPACE.match(text, j)
-            if m and m.start(1) == i:
+            if m and m.start(1) == i and (joins is None or joined(j, m.end())):
                 drops.add(i)
             continue
         # a group of thousands: the figure starts at the first group (8 400 / 12 345 678)
@@ -785,7 +841,7 @@ def _stray_spaces(text: str) -> list[int]:
                 k -= 1
             j = k
         m = _THOUSANDS.match(text, j)
-        if m and m.end() > i:
+        if m and m.end() > i and (joins is None or joined(j, m.end())):
             drops.update(x.start() for x in _SPACE_IN.finditer(text, j, m.end()))
     return sorted(drops)
 

@@ -8,7 +8,8 @@ block by block, around the figures asked about: text without tables costs one lo
 figure's line.
 
 ``add_table_units`` (the scan): figures whose unit a table states once, in a caption
-(（单位：万元）, 单位：万株) or in the header of their column (满意率（%）, 发放金额(万元)). A
+(（单位：万元）, 单位：万株), in the header of their column (满意率（%）, 发放金额(万元)) or in
+the label of their row (an indicator table: 贷款余额(亿元)  54.98  61.20). A
 statistical table flattened to lines writes its cells as bare numbers (`市农商银行  2168
 43600  97200` under `（单位：万元）`): the scan finds no quantity there, since no unit follows
 the digits. This pass reads such tables after the scan and adds each bare number as a
@@ -132,8 +133,11 @@ def spaced_row(text: str, lo: int, hi: int) -> bool:
 
 # ---- units a table states (the scan) ----
 
-#: a caption that states the unit of a whole table, at the end of a line (a title line or one of its own)
-_CAPTION = re.compile(r"[（(]?[ \t\u3000]*单位[ \t\u3000]*[：:][ \t\u3000]*([^\s，,。；;、：:（）()]{1,6})[ \t\u3000]*[）)]?[ \t\u3000]*[：:]?[ \t\u3000]*$",
+#: a caption that states the unit of a whole table, at the end of a line (a title line or one of its own);
+#: a table of areas and their rates names both (单位：万亩、%: the rate columns are in %)
+_UNIT_SEP = re.compile(r"[、，,/／]")
+_CAPTION = re.compile(r"[（(]?[ \t\u3000]*单位[ \t\u3000]*[：:][ \t\u3000]*([^\s，,。；;、：:（）()]{1,6}(?:[、，,/／][^\s，,。；;、：:（）()/／]{1,6}){0,3})"
+                      r"[ \t\u3000]*[）)]?[ \t\u3000]*[：:]?[ \t\u3000]*$",
                       re.M)
 #: a header cell that states its column's unit: 满意率（%）, 金额(万元), 面积（单位：亩）
 _HEADER_UNIT = re.compile(r"[（(][ \t\u3000]*(?:单位[ \t\u3000]*[：:][ \t\u3000]*)?([^\s（）()，,；;]{1,5})[ \t\u3000]*[）)]$")
@@ -143,6 +147,8 @@ _BARE = re.compile(r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:\.\d+)?")
 #: ends in a measure word or 数/率/比 (户数, 笔数, 完成率, 供需比), or names a rank, a code or the year
 _COUNT_END = ("数", "户", "人", "笔", "家", "个", "件", "次", "名", "率", "比", "比重", "比例", "占比")
 _COUNT_WORDS = ("序号", "编号", "排名", "名次", "代码", "年份", "月份", "同比", "环比", "增长", "增幅")
+#: a column header that gives a rate or a share (完成率, 占比)
+_RATE_END = ("率", "比", "比重", "比例", "占比")
 #: how far after a caption its table's header may be (lines)
 _CAPTION_REACH = 2
 
@@ -166,24 +172,34 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
     # a header that states its columns' units: a closing bracket that ends a cell (a space,
     # a tab or the line end after it) on a line of three cells or more. str.find from bracket
     # to bracket: a character-class search would cost ~2 ms/MB of prose for the few tables
+    labelled: list[tuple[int, int, tuple]] = []   # rows whose label states their unit
     for close in "）)":
         pos = text.find(close)
         while pos >= 0:
             if pos + 1 == len(text) or text[pos + 1] in " \t\u3000\n":
                 lo, hi = _line(text, pos)
-                if lo not in heads and _has_header_unit(text, lo, hi):
+                row = _labelled_row(text, lo, hi, read_unit)
+                if row is not None:
+                    labelled.append(row)
+                elif lo not in heads and _has_header_unit(text, lo, hi):
                     heads[lo] = (None,)
                 pos = hi                   # a line is looked at once
             pos = text.find(close, pos + 1)
-    if not heads:
+    if not heads and not labelled:
         return qs
     added: list[Quantity] = []
     starts = [q.start for q in qs]
+    for cells, unit in labelled:
+        added += _bare_cells(text, cells, [unit] * len(cells), qs, starts)
     for h, (unit_text,) in sorted(heads.items()):
-        whole = read_unit(unit_text) if unit_text else None
-        if unit_text and whole is None:
-            continue
-        added += _table(text, h, whole, read_unit, qs, starts)
+        whole = rate = None
+        if unit_text:
+            read = [read_unit(u) for u in _UNIT_SEP.split(unit_text)]
+            if None in read:
+                continue
+            whole = next((u for u in read if u[1] != "%"), None)
+            rate = next((u for u in read if u[1] == "%"), None) if len(read) > 1 else None
+        added += _table(text, h, whole, read_unit, qs, starts, rate)
     if not added:
         return qs
     return sorted(qs + added, key=lambda q: q.start)
@@ -227,7 +243,10 @@ def _header_after(text: str, lo: int, caption_start: int) -> int | None:
     return None
 
 
-def _table(text, h: int, whole, read_unit, qs, starts) -> list[Quantity]:
+def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quantity]:
+    """The bare numbers of the table whose header line starts at `h`, in their column's unit:
+    the header cell's own, else the caption's (`whole`), or for a column of rates the caption's
+    percent (`rate`, when the caption names one beside another unit)."""
     lo, hi = _line(text, h)
     caption = _CAPTION.search(text, lo, hi)
     head = table_cells(text, lo, caption.start() if caption else hi, merge=False)
@@ -238,7 +257,9 @@ def _table(text, h: int, whole, read_unit, qs, starts) -> list[Quantity]:
         label = text[a:own.start() if own else b]
         label = label.strip()
         counts = label.endswith(_COUNT_END) or any(w in label for w in _COUNT_WORDS)
-        if unit is None and whole is not None and k > 0 and not counts:
+        if unit is None and rate is not None and k > 0 and label.endswith(_RATE_END):
+            unit = rate
+        elif unit is None and whole is not None and k > 0 and not counts:
             unit = whole
         units.append(unit if k > 0 else None)
     if not any(units):
@@ -249,15 +270,45 @@ def _table(text, h: int, whole, read_unit, qs, starts) -> list[Quantity]:
         cells = table_cells(text, lo, hi, merge=False)
         if len(cells) != len(head):
             break
-        for (a, b), unit in zip(cells, units):
-            if unit is None or not _BARE.fullmatch(text, a, b) or _covered(a, b, qs, starts):
-                continue
-            try:
-                value = Decimal(text[a:b].replace(",", "").replace("−", "-")) * unit[0]
-            except InvalidOperation:
-                continue
-            out.append(Quantity(start=a, end=b, text_start=a, value=value, unit=unit[1]))
+        out += _bare_cells(text, cells, units, qs, starts)
     return out
+
+
+def _bare_cells(text: str, cells, units, qs, starts) -> list[Quantity]:
+    """The bare numbers among `cells`, each in the unit of its place in `units` (None: left alone)."""
+    out = []
+    for (a, b), unit in zip(cells, units):
+        if unit is None or not _BARE.fullmatch(text, a, b) or _covered(a, b, qs, starts):
+            continue
+        try:
+            value = Decimal(text[a:b].replace(",", "").replace("−", "-")) * unit[0]
+        except InvalidOperation:
+            continue
+        out.append(Quantity(start=a, end=b, text_start=a, value=value, unit=unit[1]))
+    return out
+
+
+#: a cell that stands for no figure in a row of figures: a dash, 无, …
+_EMPTY_CELL = frozenset("-－—–/／…") | {"——", "无", "--"}
+
+
+def _labelled_row(text: str, lo: int, hi: int, read_unit):
+    """A row whose label states the unit of its figures, as an indicator table writes it (指标
+    2023年 2024年 / 普惠型小微企业贷款余额(亿元) 54.98 61.20): (its figure cells, the unit), or
+    None. The label is the first cell and ends in the bracketed unit; every other cell is a
+    bare number or a dash."""
+    cells = table_cells(text, lo, hi, merge=False)
+    if len(cells) < 2:
+        return None
+    a, b = cells[0]
+    own = _HEADER_UNIT.search(text, a, b)
+    if own is None or own.start() == a:
+        return None
+    rest = cells[1:]
+    if not all(_BARE.fullmatch(text, x, y) or text[x:y] in _EMPTY_CELL for x, y in rest):
+        return None
+    unit = read_unit(own.group(1))
+    return (rest, unit) if unit is not None else None
 
 
 def _covered(a: int, b: int, qs, starts) -> bool:

@@ -177,6 +177,21 @@ def test_line_and_column_after_the_stray_spaces_taken_out(text):
     assert got == [(1, 3, 1200), (1, 12, 99700), (2, 2, 1000000), (2, 14, 5)]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a hard wrap cut a figure whose thousands are parted by a space: read once the lines are joined
+    ("全年新增发放小额信贷4 26\n0万元，惠及脱贫户", [(1, 11, 42600000)]),
+    ("培育樟子松等苗木1 2\n40万株，出圃465万株", [(1, 9, 12400000), (2, 8, 4650000)]),
+    ("全县共储备造林苗木1\n 260万株，其中", [(1, 10, 12600000)]),
+    ("农业银行发放林草贷2. 1\n5亿元", [(1, 10, 215000000)]),
+    # a space in a line of its own that no join touches stays: two figures, as before
+    ("编号 3\n共有200人", [(2, 3, 200)]),
+    # an annex number is no figure cut by the break: 附件1 / 2025年… stay apart
+    ("附件1\n2025年各县任务分解表\n城关区任务3200万元", [(3, 6, 32000000)]),
+])
+def test_a_figure_cut_by_a_wrap_loses_its_stray_space(text, expected):
+    assert [(r.line, r.column, r.value) for r in quantities_text(text)] == expected
+
+
 def test_no_reflow_keeps_lines_apart():
     assert quantities_text("育苗总量达9.97\n亿株", reflow=False) == []
     assert identity("a\nb").line_col(2) == (2, 1)

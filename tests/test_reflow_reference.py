@@ -9,7 +9,7 @@ import pytest
 
 from gazette_cli.reflow import (ROW_ITEM, _BLOCK, _ends_in_field, FULL_SHARE, HEADLINE_SHARE, _CONTINUES, _ITEM, _MARKER, _NUMERALS, _PUNCT,
                                 _cut_digits, _cut_figure, _cut_multiplier, _figure_goes_on, _ends_sentence, _fills_column, glued_marker, running_head, _line_starts, _page_lines, _plain_breaks,
-                                _table_pair, reflow)
+                                _table_pair, _wrapped_spaces, Flow, reflow)
 
 _MARKER_LINE = re.compile(rf"\n[ \t\u3000]*{_MARKER.pattern}[ \t\u3000\r]*(?=\n|$)")
 _ITEM_LINE = re.compile(rf"\n[ \t\u3000]*{_ITEM.pattern}")
@@ -22,6 +22,14 @@ def _lines_matching(pattern, text, starts, n):
         if starts[k] == m.start():
             flags[k] = True
     return flags
+
+
+def reference_flow(text):
+    """The reference loop, then the stray spaces of figures its joins made (`_wrapped_spaces`,
+    a pass after the join that the loop never had: 9. / 95% → 9.95%)."""
+    t, seg_flat, seg_orig, line_starts = reference(text)
+    f = _wrapped_spaces(Flow(t, text, seg_flat, seg_orig, line_starts), seg_flat[:])
+    return f.text, f.seg_flat, f.seg_orig, f.line_starts
 
 
 def reference(text):
@@ -132,7 +140,7 @@ def test_reflow_is_the_reference_loop(seed):
     for _ in range(1500):
         text = _text(rnd)
         flow = reflow(text)
-        assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text), repr(text)
+        assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference_flow(text), repr(text)
 
 
 def test_reflow_is_the_reference_loop_on_a_long_text():
@@ -141,7 +149,7 @@ def test_reflow_is_the_reference_loop_on_a_long_text():
     text = "".join(_text(rnd) for _ in range(1000))
     flow = reflow(text)
     assert flow.text.count("\n") > _BLOCK   # paragraphs, each but the last followed by a break
-    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference_flow(text)
 
 
 @pytest.mark.parametrize("lines", [
@@ -154,7 +162,7 @@ def test_reflow_is_the_reference_loop_on_a_long_text():
 def test_reflow_is_the_reference_loop_on_a_double_spaced_paragraph(lines):
     text = "\n\n".join(lines) + "。\n"
     flow = reflow(text)
-    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference_flow(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -164,4 +172,4 @@ def test_reflow_is_the_reference_loop_on_a_double_spaced_paragraph(lines):
 ])
 def test_a_marker_that_runs_over_lines_is_one_marker(text):
     flow = reflow(text)
-    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference(text)
+    assert (flow.text, flow.seg_flat, flow.seg_orig, flow.line_starts) == reference_flow(text)

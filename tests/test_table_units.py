@@ -30,6 +30,14 @@ CASES = [
     ("县区  计划  完成\n甲县  6000  6400\n", []),
     # a unit text that is no unit: nothing added
     ("（单位：个人）\n县区  计划  完成\n甲县  6000  6400\n", []),
+    # a caption naming a unit and % (单位：万亩、%): the rate column in %, the others in the unit
+    ("单位：万亩、%\n旗县\t年度任务\t累计完成\t完成率\n奈曼旗\t71.5\t33.1\t46.3\n",
+     [("71.5", 715000, "亩"), ("33.1", 331000, "亩"), ("46.3", 46.3, "%")]),
+    # an indicator table: each row's label states its unit (贷款余额(亿元)), the header only years
+    ("指标\t2023年\t2024年\n小微企业贷款余额(亿元)\t54.98\t61.20\n贷款户数(户)\t9812\t—\n",
+     [("54.98", 5498000000, "元"), ("61.20", 6120000000, "元"), ("9812", 9812, "户")]),
+    # a row label whose bracket is no unit, or a row with a word among its cells: nothing added
+    ("指标\t上年\t本年\n贷款余额(含贴现)\t54.98\t61.20\n贷款余额(亿元)\t54.98\t较多\n", []),
     # the table ends at a line with another number of cells
     ("（单位：万元）\n银行  发放  余额\n农行  120  300\n合计为420万元。\n",
      [("120", 1200000, "元"), ("300", 3000000, "元"), ("420万元", 4200000, "元")]),
