@@ -335,6 +335,8 @@ def attribute(text: str, qs: list[Quantity], ruleset: RuleSet, warn=None, locate
             _in_context(doc, qs, claims)
         if ruleset.scoped:
             _scopes(doc, qs, claims)
+    if doc.spaced:
+        _header_vetoes(doc, qs, claims)
     if ruleset.columned:
         _columns(doc, qs, claims)
     if ruleset.totaling and doc.spaced and ruleset.totals_re.search(text):
@@ -970,6 +972,31 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 # ---- columns: a keyword heads the table column a quantity stands in ----
 
+#: the longest column header `_header_vetoes` reads as a label, and what a label never holds
+_HEADER_LONGEST = 16
+_SENTENCE_MARK = re.compile(r"[，。；,;.!?！？]").search
+
+
+def _header_vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
+    """Drop the claims on a table cell whose column header holds one of the claiming rule's
+    `exclude` words: the row's label may name the subject (涉农贷款  112.37  10.26), the header
+    says what the cell measures (较年初增加)."""
+    text = doc.text
+    line_end = -1
+    for k, found in enumerate(claims):
+        if not found or qs[k].start < line_end:
+            continue
+        cell = doc.tables.header_cell(qs[k].start)
+        if cell is None:
+            line_end = text.find("\n", qs[k].start) % (len(text) + 1)
+            continue
+        if cell[1] - cell[0] > _HEADER_LONGEST or _SENTENCE_MARK(text, *cell):
+            continue   # no label: prose with a space in it (村, 2.31万户…) read as cells
+        kept = [c for c in found if (x := _prepared(doc.ruleset, c.rule).exclude) is None or not x(text, *cell)]
+        if len(kept) != len(found):
+            found[:] = kept
+
+
 def _columns(doc: _Doc, qs: list[Quantity], claims) -> None:
     if not doc.spaced:
         return
@@ -1058,8 +1085,8 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
 
 #: the longest line that reads as a title for `echo`
 _TITLE_LONGEST = 40
-#: a run of blanks between cells: a table row, not a title (its column header says what a figure is)
-_TABLE_GAP = re.compile(r"[ \t\u3000]{2}")
+#: a run of blanks between cells, or a tab: a table row, not a title (its column header says what a figure is)
+_TABLE_GAP = re.compile(r"[ \t\u3000]{2}|\t")
 
 
 def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:

@@ -271,12 +271,21 @@ def _pipe_cells(s: str) -> list[str]:
 def _table_pair(a: str, b: str) -> bool:
     """Two lines of one table (header and row, or two rows): as many cells each (three or
     more), and the second ends in a figure or a dash. Prose with a spaced number
-    (获得最高 1000 万元的) does not end in one."""
+    (获得最高 1000 万元的) does not end in one. A last column of notes may be empty in one of
+    them: a header ending in 备注 over a row one cell short, a row ending in a note (含石漠化治理区)
+    after one without."""
     if a.count("|") >= 2 and b.count("|") >= 2:    # cells parted by | (a table copied from a web page)
         ta, tb = _pipe_cells(a), _pipe_cells(b)
         return len(ta) >= 3 and len(ta) == len(tb) and bool(tb[-1]) and \
             (tb[-1][0].isdigit() or tb[-1][-1] in "%％—-－" or tb[-1][0] in "—-－+")
     ta, tb = a.split(), b.split()
+    if abs(len(ta) - len(tb)) == 1 and not (PROSE_MARK(a) or PROSE_MARK(b)):
+        # a last column of notes, empty in one of the two
+        longer = ta if len(ta) > len(tb) else tb
+        if longer[-1] in _NOTE_HEADERS or (longer is tb and _HAN(longer[-1]) is not None
+                                           and not any(c.isdigit() for c in longer[-1])):
+            a, b = (a.rsplit(None, 1)[0], b) if longer is ta else (a, b.rsplit(None, 1)[0])
+            ta, tb = a.split(), b.split()
     if len(ta) < 3 or len(tb) < 3:           # a merged count is never above the raw one
         return False
     if PROSE_MARK(a) or PROSE_MARK(b):   # sentence punctuation: prose with spaced numbers
@@ -535,9 +544,10 @@ _NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
 _HAN = re.compile(r"[\u3400-\u9fff]").search
 #: runs of short lines with no sentence punctuation, nor a space but after a figure (5860 件),
 #: a colon only after the first character (a header's 其中：返乡创业贷款, a caption's 单位：万元),
+#: or blank (an empty cell: a 备注 column with nothing in it),
 #: inside: where a table copied from a web page, one cell a line, can be (a line ends in \n
 #: or \r\n)
-_SHORT_LINES = (r"(?:[ \t\u3000]*[^\s，。；！？,;!?：:](?:[^\s，。；！？,;!?]|(?<=[0-9]) (?=\S)){0,11}"
+_SHORT_LINES = (r"(?:(?:[ \t\u3000]*[^\s，。；！？,;!?：:](?:[^\s，。；！？,;!?]|(?<=[0-9]) (?=\S)){0,11})?"
                 r"[ \t\u3000]*\r?\n){9,}")
 #: (after a line break: `re` skips to each at C speed; a run at the very start: _SHORT_START)
 _SHORT_RUN = re.compile(rf"\n({_SHORT_LINES})")
@@ -587,10 +597,15 @@ def _is_label(cell: str) -> bool:
     return len(cell) >= 2 and _HAN(cell) is not None and not _is_figure(cell)
 
 
+#: the header of a table's last column that holds words, not figures (含石漠化治理区)
+_NOTE_HEADERS = frozenset({"备注", "说明", "附注", "备 注"})
+
+
 def _vertical_tables(cells: list[str]):
     """(first line, cells a row, rows) of each table written one cell a line in a run of
     short lines: k labels (words of two characters or more, a Chinese one among them), then
-    rows of k lines, a label and k - 1 figures each."""
+    rows of k lines, a label and k - 1 figures each (a blank line for an empty cell, a figure
+    at least; under a last header of 备注 or 说明, any words)."""
     n, i = len(cells), 0
     while i < n:
         lead = i
@@ -604,9 +619,12 @@ def _vertical_tables(cells: list[str]):
             rows = 0
             if not all(map(_is_label, cells[first:first + k])):
                 continue
+            note = cells[first + k - 1] in _NOTE_HEADERS
             while first + (rows + 2) * k <= n:
                 row = cells[first + (rows + 1) * k:first + (rows + 2) * k]
-                if not _is_label(row[0]) or not all(map(_is_figure, row[1:])):
+                figures = row[1:-1] if note else row[1:]   # a note column holds words
+                if not _is_label(row[0]) or not all(c == "" or _is_figure(c) for c in figures) \
+                        or not any(figures):
                     break
                 rows += 1
             if rows >= 2:

@@ -71,6 +71,8 @@ class Tables:
         for a, b in lines:
             self.seen.add(a)
             cells = table_cells(text, a, b)
+            if block:
+                cells = _padded(text, cells, b, len(block[0][1]))
             if block and len(cells) != len(block[0][1]):
                 raw = table_cells(text, a, b, merge=False)   # a 单位 column: 5000 亩 is two cells
                 cells = raw if len(raw) == len(block[0][1]) else cells
@@ -267,11 +269,20 @@ def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quanti
     out = []
     while hi < len(text):
         lo, hi = _line(text, hi + 1)
-        cells = table_cells(text, lo, hi, merge=False)
+        cells = _padded(text, table_cells(text, lo, hi, merge=False), hi, len(head))
         if len(cells) != len(head):
             break
         out += _bare_cells(text, cells, units, qs, starts)
     return out
+
+
+def _padded(text: str, cells: list, hi: int, n: int) -> list:
+    """A row's `cells` with an empty last cell added where the row is one cell short of the
+    header's `n` and ends in a tab (a table written one cell a line with its last column, a
+    备注, left empty: reflow wrote its cells' line breaks as tabs)."""
+    if len(cells) == n - 1 and hi > 0 and text[hi - 1] == "\t":
+        return cells + [(hi, hi)]
+    return cells
 
 
 def _bare_cells(text: str, cells, units, qs, starts) -> list[Quantity]:

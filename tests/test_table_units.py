@@ -55,3 +55,20 @@ def test_they_are_placed_in_the_file_and_claimed_by_column():
     recs = extract_text(text)
     assert [(r.text, r.line, r.column, r.value, r.metric) for r in recs] == \
         [("43600", 3, 14, 436000000, "loan_amount")]
+
+
+def test_a_column_header_with_an_excluded_word_keeps_its_cells_out():
+    """涉农贷款 names the loans of the row; 较年初增加 says its cell is the balance's increase."""
+    text = ("表1 重点领域贷款情况\n（单位：亿元、%）\n项目\t9月末余额\t较年初增加\t同比增速\n"
+            "涉农贷款\t112.37\t10.26\t12.84\n普惠小微贷款\t46.91\t7.35\t23.47\n")
+    assert [(r.text, r.value) for r in extract_text(text)] == [("112.37", 11237000000), ("46.91", 4691000000)]
+
+
+def test_a_table_written_one_cell_a_line_with_an_empty_note_column_is_read():
+    text = ("2025年度营造林任务分解表\n单位：亩\n乡镇\n人工造林\n封山育林\n备注\n城关镇\n600\n1000\n\n"
+            "白岩镇\n1500\n2000\n含石漠化治理区\n龙潭乡\n1200\n3000\n\n合计\n3300\n6000\n\n")
+    recs = extract_text(text)
+    assert [(r.line, r.value, r.metric) for r in recs] == [
+        (8, 600, "afforestation_area"), (9, 1000, "afforestation_area"), (12, 1500, "afforestation_area"),
+        (13, 2000, "afforestation_area"), (16, 1200, "afforestation_area"), (17, 3000, "afforestation_area"),
+        (20, 3300, "afforestation_area"), (21, 6000, "afforestation_area")]
