@@ -599,36 +599,55 @@ def _is_label(cell: str) -> bool:
 
 #: the header of a table's last column that holds words, not figures (含石漠化治理区)
 _NOTE_HEADERS = frozenset({"备注", "说明", "附注", "备 注"})
+#: the header of a first column of row numbers (序号 / 1 / 县住建局 / 486 / 97.94%)
+_NUMBER_HEADERS = frozenset({"序号", "编号", "排名", "名次"})
+
+
+def _rows_under(cells: list[str], first: int, k: int, numbered: bool) -> int:
+    """How many rows of k cells follow the header cells[first:first + k]: a label (after its
+    number when `numbered`), then figures or empty cells, a figure at least (words in a last
+    column of notes)."""
+    note = cells[first + k - 1] in _NOTE_HEADERS
+    n, rows = len(cells), 0
+    while first + (rows + 2) * k <= n:
+        row = cells[first + (rows + 1) * k:first + (rows + 2) * k]
+        if numbered:
+            if not row[0].isdigit():
+                break
+            row = row[1:]
+        figures = row[1:-1] if note else row[1:]   # a note column holds words
+        if not _is_label(row[0]) or not all(c == "" or _is_figure(c) for c in figures) or not any(figures):
+            break
+        rows += 1
+    return rows
 
 
 def _vertical_tables(cells: list[str]):
     """(first line, cells a row, rows) of each table written one cell a line in a run of
     short lines: k labels (words of two characters or more, a Chinese one among them), then
     rows of k lines, a label and k - 1 figures each (a blank line for an empty cell, a figure
-    at least; under a last header of 备注 or 说明, any words)."""
+    at least; under a last header of 备注 or 说明, any words). Under a first header of 序号
+    each row opens with its number, then its label."""
     n, i = len(cells), 0
     while i < n:
         lead = i
         while lead < n and not _is_figure(cells[lead]):
             lead += 1
-        # the labels before the first figure: a header (k) and the first row's label; lines
-        # before the header (a title) are tried away one by one
+        # the labels before the first figure: a header (k) and the first row's label, or a
+        # header whose rows open with their number (序号); lines before the header (a title)
+        # are tried away one by one
         found = None
-        for first in range(i, lead - 3):
-            k = lead - 1 - first
-            rows = 0
-            if not all(map(_is_label, cells[first:first + k])):
-                continue
-            note = cells[first + k - 1] in _NOTE_HEADERS
-            while first + (rows + 2) * k <= n:
-                row = cells[first + (rows + 1) * k:first + (rows + 2) * k]
-                figures = row[1:-1] if note else row[1:]   # a note column holds words
-                if not _is_label(row[0]) or not all(c == "" or _is_figure(c) for c in figures) \
-                        or not any(figures):
+        for first in range(i, lead - 2):
+            for numbered in (False, True):
+                k = lead - first if numbered else lead - 1 - first
+                if k < 3 or not all(map(_is_label, cells[first:first + k])) \
+                        or (numbered and cells[first] not in _NUMBER_HEADERS):
+                    continue
+                rows = _rows_under(cells, first, k, numbered)
+                if rows >= 2:
+                    found = (first, k, rows)
                     break
-                rows += 1
-            if rows >= 2:
-                found = (first, k, rows)
+            if found:
                 break
         if found is None:
             i = lead + 1

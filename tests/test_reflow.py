@@ -139,6 +139,9 @@ VERTICAL = [
     # a last column of notes: empty (a blank line) or words; a header cell with a colon
     ("单位：亩\n乡镇\n人工造林\n其中：补植\n备注\n城关镇\n600\n200\n\n白岩镇\n1500\n300\n含石漠化治理区\n龙潭乡\n900\n100\n\n",
      "单位：亩\n乡镇\t人工造林\t其中：补植\t备注\n城关镇\t600\t200\t\n白岩镇\t1500\t300\t含石漠化治理区\n龙潭乡\t900\t100\t\n"),
+    # rows that open with their number under 序号
+    ("序号\n承办单位\n交办量\n满意率\n1\n县住建局\n486\n89.1%\n2\n县人社局\n312\n95.6%\n",
+     "序号\t承办单位\t交办量\t满意率\n1\t县住建局\t486\t89.1%\n2\t县人社局\t312\t95.6%\n"),
     # a space between a figure and its unit, as a PDF writes it
     ("区县\n派单量\n满意率\n海城区\n5860 件\n96.8%\n港湾区\n4930 件\n95.7%\n",
      "区县\t派单量\t满意率\n海城区\t5860 件\t96.8%\n港湾区\t4930 件\t95.7%\n"),
