@@ -199,8 +199,12 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
             read = [read_unit(u) for u in _UNIT_SEP.split(unit_text)]
             if None in read:
                 continue
-            whole = next((u for u in read if u[1] != "%"), None)
+            wholes = [u for u in read if u[1] != "%"]
+            whole = wholes[0] if wholes else None
             rate = next((u for u in read if u[1] == "%"), None) if len(read) > 1 else None
+            if len(wholes) > 1:   # 单位：亩、万株: the area columns (面积) in the measure, the others in the other
+                whole = (next((u for u in wholes if u[2] == "measure"), None),
+                         next((u for u in wholes if u[2] != "measure"), None))
         added += _table(text, h, whole, read_unit, qs, starts, rate)
     if not added:
         return qs
@@ -208,8 +212,9 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
 
 
 def unit_reader(scanner):
-    """(factor, unit) of a unit as written, read by `scanner` as the unit of 1 (万元 → (10000,
-    元), % → (1, %)), or None when 1 and the text are not one quantity; asked once per text."""
+    """(factor, unit, kind) of a unit as written, read by `scanner` as the unit of 1 (万元 →
+    (10000, 元, money), % → (1, %, percent)), or None when 1 and the text are not one quantity;
+    asked once per text."""
     seen: dict[str, tuple[Decimal, str] | None] = {}
 
     def read(unit_text: str):
@@ -218,7 +223,7 @@ def unit_reader(scanner):
             found = scanner.scan(probe)
             q = found[0] if len(found) == 1 else None
             ok = q is not None and q.start == 0 and q.end == len(probe) and q.value is not None and q.unit
-            seen[unit_text] = (q.value, q.unit) if ok else None
+            seen[unit_text] = (q.value, q.unit, q.unit_kind) if ok else None
         return seen[unit_text]
     return read
 
@@ -248,23 +253,30 @@ def _header_after(text: str, lo: int, caption_start: int) -> int | None:
 def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quantity]:
     """The bare numbers of the table whose header line starts at `h`, in their column's unit:
     the header cell's own, else the caption's (`whole`), or for a column of rates the caption's
-    percent (`rate`, when the caption names one beside another unit)."""
+    percent (`rate`, when the caption names one beside another unit), else, in a table with a
+    单位 column (指标 单位 绝对数 / 造林面积 公顷 8426), the unit its row names there."""
     lo, hi = _line(text, h)
     caption = _CAPTION.search(text, lo, hi)
     head = table_cells(text, lo, caption.start() if caption else hi, merge=False)
     units = []
+    open_cols = []        # columns that take the unit a 单位 column names for each row
+    unit_col = None
     for k, (a, b) in enumerate(head):
         own = _HEADER_UNIT.search(text, a, b)
         unit = read_unit(own.group(1)) if own else None
         label = text[a:own.start() if own else b]
         label = label.strip()
         counts = label.endswith(_COUNT_END) or any(w in label for w in _COUNT_WORDS)
-        if unit is None and rate is not None and k > 0 and label.endswith(_RATE_END):
+        if k > 0 and label == _UNIT_COLUMN and own is None:
+            unit_col = k
+        elif unit is None and rate is not None and k > 0 and label.endswith(_RATE_END):
             unit = rate
         elif unit is None and whole is not None and k > 0 and not counts:
-            unit = whole
+            unit = whole if len(whole) == 3 else whole[0] if _AREA_LABEL in label else whole[1]
+        elif unit is None and k > 0 and not label.endswith(_RATE_END) and not any(w in label for w in _COUNT_WORDS):
+            open_cols.append(k)   # a count too (绝对数): the row's unit says what it counts
         units.append(unit if k > 0 else None)
-    if not any(units):
+    if unit_col is None and not any(units):
         return []
     out = []
     while hi < len(text):
@@ -272,8 +284,22 @@ def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quanti
         cells = _padded(text, table_cells(text, lo, hi, merge=False), hi, len(head))
         if len(cells) != len(head):
             break
-        out += _bare_cells(text, cells, units, qs, starts)
+        row_units = units
+        if unit_col is not None:
+            a, b = cells[unit_col]
+            named = read_unit(text[a:b]) if not _BARE.fullmatch(text, a, b) else None
+            if named is not None:
+                row_units = units[:]
+                for k in open_cols:
+                    row_units[k] = named
+        out += _bare_cells(text, cells, row_units, qs, starts)
     return out
+
+
+#: the header of a column that names each row's unit
+_UNIT_COLUMN = "单位"
+#: what the label of a column of areas says, where a caption names an area unit beside another
+_AREA_LABEL = "面积"
 
 
 def _padded(text: str, cells: list, hi: int, n: int) -> list:

@@ -38,6 +38,12 @@ CASES = [
      [("54.98", 5498000000, "元"), ("61.20", 6120000000, "元"), ("9812", 9812, "户")]),
     # a row label whose bracket is no unit, or a row with a word among its cells: nothing added
     ("指标\t上年\t本年\n贷款余额(含贴现)\t54.98\t61.20\n贷款余额(亿元)\t54.98\t较多\n", []),
+    # a 单位 column: each row's figures in the unit it names; a rate column in its own
+    ("指标\t单位\t绝对数\t比上年增长(%)\n造林面积\t公顷\t8426\t12.3\n四旁植树\t万株\t326\t6.9\n",
+     [("8426", 8426, "公顷"), ("12.3", 12.3, "%"), ("326", 3260000, "株"), ("6.9", 6.9, "%")]),
+    # a caption naming two units: the area columns (面积) in the one, the others in the other
+    ("三、分县区情况(单位:亩、万株)\n县区    育苗面积    苗木总量    可出圃苗木\n东城区    1,860    1,126.5    486.2\n",
+     [("1,860", 1860, "亩"), ("1,126.5", 11265000, "株"), ("486.2", 4862000, "株")]),
     # the table ends at a line with another number of cells
     ("（单位：万元）\n银行  发放  余额\n农行  120  300\n合计为420万元。\n",
      [("120", 1200000, "元"), ("300", 3000000, "元"), ("420万元", 4200000, "元")]),
