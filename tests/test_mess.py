@@ -8,28 +8,28 @@ import pytest
 from . import mess
 
 #: copy → (F1 against the gold, F1 against the run on the clean text), as reached. The clean
-#: run itself scores 0.996 against the gold (277 documents): no copy can score more than that there. The
+#: run itself scores 0.993 against the gold (292 documents): no copy can score more than that there. The
 #: spaced copies lose most on the `n` documents, whose author wrote thousands with a space 49 times,
 #: and on the bare decimal cells of q03/q08's tables (3. 6  3. 12: reflow joins a point and its
 #: decimals only before a word, %, 万 or 亿, which a bare cell lacks), and on s04's table written one
 #: cell a line, which the clean run reads as rows and a copy with 96. 8% in its cells does not
 FLOORS = {
-    "wrap17": (0.995, 0.999),
-    "wrap23": (0.995, 0.999),
-    "wrap31": (0.996, 1.000),
-    "blank23": (0.995, 0.999),
-    "formfeed23": (0.995, 0.999),
-    "ascii": (0.995, 0.999),
-    "spaced": (0.954, 0.958),
-    "footer23": (0.995, 0.999),
-    "header23": (0.995, 0.999),
-    "marker23": (0.995, 0.999),
-    "runhead23": (0.995, 0.999),
-    "contnote23": (0.995, 0.999),
-    "glued23": (0.995, 0.999),
-    "nbsp": (0.954, 0.958),
-    "after": (0.996, 1.000),
-    "all17": (0.950, 0.953),
+    "wrap17": (0.993, 0.999),
+    "wrap23": (0.993, 0.999),
+    "wrap31": (0.993, 1.000),
+    "blank23": (0.993, 0.999),
+    "formfeed23": (0.993, 0.999),
+    "ascii": (0.993, 0.999),
+    "spaced": (0.946, 0.953),
+    "footer23": (0.993, 0.999),
+    "header23": (0.993, 0.999),
+    "marker23": (0.993, 0.999),
+    "runhead23": (0.993, 0.999),
+    "contnote23": (0.993, 0.999),
+    "glued23": (0.992, 0.999),
+    "nbsp": (0.946, 0.953),
+    "after": (0.993, 1.000),
+    "all17": (0.942, 0.949),
 }
 
 
