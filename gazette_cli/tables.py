@@ -174,7 +174,7 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
     # a header that states its columns' units: a closing bracket that ends a cell (a space,
     # a tab or the line end after it) on a line of three cells or more. str.find from bracket
     # to bracket: a character-class search would cost ~2 ms/MB of prose for the few tables
-    labelled: list[tuple[int, int, tuple]] = []   # rows whose label states their unit
+    labelled: list[tuple[list, tuple]] = []   # rows whose label states their unit: (figure cells, unit)
     for close in "）)":
         pos = text.find(close)
         while pos >= 0:
@@ -194,7 +194,7 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
     for cells, unit in labelled:
         added += _bare_cells(text, cells, [unit] * len(cells), qs, starts)
     for h, (unit_text,) in sorted(heads.items()):
-        whole = rate = None
+        whole = rate = area = None
         if unit_text:
             read = [read_unit(u) for u in _UNIT_SEP.split(unit_text)]
             if None in read:
@@ -203,9 +203,9 @@ def add_table_units(text: str, qs: list[Quantity], read_unit) -> list[Quantity]:
             whole = wholes[0] if wholes else None
             rate = next((u for u in read if u[1] == "%"), None) if len(read) > 1 else None
             if len(wholes) > 1:   # 单位：亩、万株: the area columns (面积) in the measure, the others in the other
-                whole = (next((u for u in wholes if u[2] == "measure"), None),
-                         next((u for u in wholes if u[2] != "measure"), None))
-        added += _table(text, h, whole, read_unit, qs, starts, rate)
+                area = next((u for u in wholes if u[2] == "measure"), None)
+                whole = next((u for u in wholes if u[2] != "measure"), None)
+        added += _table(text, h, whole, read_unit, qs, starts, rate, area)
     if not added:
         return qs
     return sorted(qs + added, key=lambda q: q.start)
@@ -250,9 +250,10 @@ def _header_after(text: str, lo: int, caption_start: int) -> int | None:
     return None
 
 
-def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quantity]:
+def _table(text, h: int, whole, read_unit, qs, starts, rate=None, area=None) -> list[Quantity]:
     """The bare numbers of the table whose header line starts at `h`, in their column's unit:
-    the header cell's own, else the caption's (`whole`), or for a column of rates the caption's
+    the header cell's own, else the caption's (`whole`; `area` for a column of 面积 where the
+    caption names a measure beside another unit), or for a column of rates the caption's
     percent (`rate`, when the caption names one beside another unit), else, in a table with a
     单位 column (指标 单位 绝对数 / 造林面积 公顷 8426), the unit its row names there."""
     lo, hi = _line(text, h)
@@ -271,8 +272,10 @@ def _table(text, h: int, whole, read_unit, qs, starts, rate=None) -> list[Quanti
             unit_col = k
         elif unit is None and rate is not None and k > 0 and label.endswith(_RATE_END):
             unit = rate
+        elif unit is None and area is not None and k > 0 and _AREA_LABEL in label:
+            unit = area
         elif unit is None and whole is not None and k > 0 and not counts:
-            unit = whole if len(whole) == 3 else whole[0] if _AREA_LABEL in label else whole[1]
+            unit = whole
         elif unit is None and k > 0 and not label.endswith(_RATE_END) and not any(w in label for w in _COUNT_WORDS):
             open_cols.append(k)   # a count too (绝对数): the row's unit says what it counts
         units.append(unit if k > 0 else None)
