@@ -32,7 +32,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .quantities import Quantity
-from .reflow import ROW_ITEM
+from .reflow import ROW_ITEM, WIDE_GAP
 from .rules import PATTERN_TIMEOUT, SENTINEL, Rule, RuleSet
 from .tables import Tables
 
@@ -782,27 +782,20 @@ def _proximity(text: str, q: Quantity, rule: Rule, hits, prepared: "_Prepared | 
     before, after = rule.before, rule.after
     for start, end, word in hits:
         if end <= q_start:                 # _gap, inline: this runs for every hit near a figure
-            lo, hi = end, q_start
-            if hi - lo > before:
-                continue
-            if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
-                # the noun the quantity sizes may say it is something else (约120万株缺口)
-                if tail is None:
-                    tail = _tail_hit(text, q_end, prepared.exclude, 8) or ""
-                if tail:
-                    continue
-                best = (hi - lo, word)
+            lo, hi, reach = end, q_start, before
         elif start >= q_end:
-            lo, hi = q_end, start
-            if hi - lo > after:
-                continue
-            if (best is None or hi - lo < best[0]) and not blocked(text, lo, hi):
-                # …also when the keyword follows: 约1800亩新造林地出现牛羊啃食
-                if tail is None:
-                    tail = _tail_hit(text, q_end, prepared.exclude, 8) or ""
-                if tail:
-                    continue
-                best = (hi - lo, word)
+            lo, hi, reach = q_end, start, after
+        else:
+            continue
+        if hi - lo > reach or (best is not None and hi - lo >= best[0]) or blocked(text, lo, hi):
+            continue
+        # the noun the quantity sizes may say it is something else (约120万株缺口, 约1800亩新造林地
+        # 出现牛羊啃食): then no keyword claims it; looked at once, for the first keyword in reach
+        if tail is None:
+            tail = _tail_hit(text, q_end, prepared.exclude, 8) or ""
+        if tail:
+            return None
+        best = (hi - lo, word)
     return best
 
 
@@ -921,7 +914,8 @@ def scope_of(text: str, q: Quantity, rule: Rule, mine, stops, back=None,
         if skip:
             why = why or f"in the scope of {word}, but {skip!r} stands in its clause (scope.skip)"
             continue
-        tail = _tail_hit(text, q.end, prepared.exclude) if side == "before" else _tail_hit(text, q.end, prepared.exclude, 8)
+        # the noun the figure sizes: its clause after a list's keyword, 8 characters before one
+        tail = _tail_hit(text, q.end, prepared.exclude, 16 if side == "before" else 8)
         if tail:
             why = why or f"in the scope of {word}, but {tail!r} follows it in its clause"
             continue
@@ -972,11 +966,6 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 # ---- columns: a keyword heads the table column a quantity stands in ----
 
-#: the longest column header `_header_vetoes` reads as a label, and what a label never holds
-_HEADER_LONGEST = 16
-_SENTENCE_MARK = re.compile(r"[，。；,;.!?！？]").search
-
-
 def _header_vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     """Drop the claims on a table cell whose column header holds one of the claiming rule's
     `exclude` words: the row's label may name the subject (涉农贷款  112.37  10.26), the header
@@ -990,8 +979,6 @@ def _header_vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
         if cell is None:
             line_end = text.find("\n", qs[k].start) % (len(text) + 1)
             continue
-        if cell[1] - cell[0] > _HEADER_LONGEST or _SENTENCE_MARK(text, *cell):
-            continue   # no label: prose with a space in it (村, 2.31万户…) read as cells
         kept = [c for c in found if (x := _prepared(doc.ruleset, c.rule).exclude) is None or not x(text, *cell)]
         if len(kept) != len(found):
             found[:] = kept
@@ -1085,8 +1072,6 @@ def _topics(doc: _Doc, qs: list[Quantity], claims) -> None:
 
 #: the longest line that reads as a title for `echo`
 _TITLE_LONGEST = 40
-#: a run of blanks between cells, or a tab: a table row, not a title (its column header says what a figure is)
-_TABLE_GAP = re.compile(r"[ \t\u3000]{2}|\t")
 
 
 def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:
@@ -1102,7 +1087,7 @@ def _echoes(doc: _Doc, qs: list[Quantity], claims) -> None:
         hi = text.find("\n", q.end)
         hi = len(text) if hi < 0 else hi
         line = text[lo:hi].strip()
-        if len(line) > _TITLE_LONGEST or _NOT_IN_HEADING.search(line) or _TABLE_GAP.search(line):
+        if len(line) > _TITLE_LONGEST or _NOT_IN_HEADING.search(line) or WIDE_GAP.search(line):
             continue
         for rule in ruleset.echoing:
             if not ruleset.unit_fits(rule, q.unit):

@@ -260,7 +260,7 @@ def _row_cells(s: str) -> int:
 
 
 #: a gap between two table cells that prose never has: two spaces or more, or a tab
-_WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
+WIDE_GAP = re.compile(r"[ \u3000]{2,}|\t")
 
 
 def _pipe_cells(s: str) -> list[str]:
@@ -292,7 +292,7 @@ def _table_pair(a: str, b: str) -> bool:
         return False
     if len(ta) != len(tb) and not (_row_cells(a) and _row_cells(a) == _row_cells(b)):
         return False
-    wa, wb = _WIDE_GAP.split(a.strip()), _WIDE_GAP.split(b.strip())
+    wa, wb = WIDE_GAP.split(a.strip()), WIDE_GAP.split(b.strip())
     if len(wa) >= 3 and len(wa) == len(wb):
         return True                           # cells parted by wide gaps: a row ending in words (LPR下浮30个基点)
     last = tb[-1]
