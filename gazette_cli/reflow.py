@@ -486,8 +486,7 @@ def reflow(text: str) -> Flow:
         if plain is not spaced:   # line breaks became tabs: the lines are the original's
             flow.line_starts = _line_starts(text)
         return _wrapped_spaces(flow, flow.seg_flat)
-    kept = "".join(spaced[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(spaced)]))
-    flow = _reflow(_vertical_rows(kept))
+    flow = _reflow(_vertical_rows(_cut_out(spaced, drops)))
     joins = flow.seg_flat[:]      # where lines were joined (the map gains a split per drop next)
     return _wrapped_spaces(_through(flow, text, drops), joins)
 
@@ -507,11 +506,16 @@ def _wrapped_spaces(flow: Flow, joins: list[int]) -> Flow:
 _MAYBE_JOINED = re.compile("[0-9.．] [0-9]")
 
 
+def _cut_out(text: str, drops: list[int]) -> str:
+    """`text` without the characters at `drops` (sorted offsets)."""
+    return "".join(text[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(text)]))
+
+
 def _without(flow: Flow, drops: list[int]) -> Flow:
     """`flow` with the characters of its text at `drops` (sorted) taken out, its map kept:
     each segment is split after each character taken out."""
     text = flow.text
-    kept = "".join(text[a + 1:b] for a, b in zip([-1, *drops], [*drops, len(text)]))
+    kept = _cut_out(text, drops)
     bounds = flow.seg_flat + [len(text)]
     seg_flat: list[int] = []
     seg_orig: list[int] = []
@@ -866,6 +870,8 @@ def _stray_spaces(text: str, joins: list[int] | None = None) -> list[int]:
         j = i - 1 if text[i - 1] in ".．" else i
         while j and text[j - 1] in _ASCII_DIGITS:
             j -= 1
+        if joins is not None and not joined(j, i + _FIGURE_REACH):
+            continue      # no join near: the first pass has read this space
         if text[i - 1] in ".．":
             m = _POINT_SPACE.match(text, j)
             if m and m.start(1) == i and (joins is None or joined(j, m.end())):
@@ -884,6 +890,8 @@ def _stray_spaces(text: str, joins: list[int] | None = None) -> list[int]:
 
 
 _ASCII_DIGITS = frozenset("0123456789")
+#: how far after a stray space the figure it is in may end (12 345 678.12亿: 16 characters)
+_FIGURE_REACH = 24
 
 
 def _through(flow: Flow, source: str, drops: list[int]) -> Flow:
