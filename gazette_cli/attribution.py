@@ -168,9 +168,9 @@ class _Doc:
         self.text = text
         self.ruleset = ruleset
         self.sentences = sentences
-        #: the keyword hits of every rule, and of the rules of each set of units asked for
-        self.hits = _KeywordIndex(text, ruleset.keyword_starts)
+        #: the keyword hits of the rules of each set of units asked for, and of every rule
         self._hits_of: dict[frozenset, _KeywordIndex] = {}
+        self.hits = self.hits_of(ruleset.rule_units)
         self._sections: _Sections | None = None
         self._tables: Tables | None | bool = False
         self.spaced = " " in text or "\t" in text or "\u3000" in text
