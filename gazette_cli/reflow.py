@@ -544,7 +544,7 @@ def _without(flow: Flow, drops: list[int]) -> Flow:
 #: Read with fullmatch
 FIGURE_CELL = re.compile(r"[-+−]?\d[\d.,，．]*+\s*(?![年月日季周])[^\s\d.．,，、。；;:：一二三四五六七八九十百千零两]{0,3}")
 #: …or a dash or slash where the table has no figure
-_NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
+NO_FIGURE = re.compile(r"[—–\-－/／]{1,2}")
 _HAN = re.compile(r"[\u3400-\u9fff]").search
 #: runs of short lines with no sentence punctuation, nor a space but after a figure (5860 件),
 #: a colon only after the first character (a header's 其中：返乡创业贷款, a caption's 单位：万元),
@@ -593,7 +593,7 @@ def _vertical_rows(text: str) -> str:
 
 
 def _is_figure(cell: str) -> bool:
-    return FIGURE_CELL.fullmatch(cell) is not None or _NO_FIGURE.fullmatch(cell) is not None
+    return FIGURE_CELL.fullmatch(cell) is not None or NO_FIGURE.fullmatch(cell) is not None
 
 
 def _is_label(cell: str) -> bool:

@@ -28,7 +28,7 @@ from bisect import bisect_left
 from decimal import Decimal, InvalidOperation
 
 from .quantities import Quantity
-from .reflow import FIGURE_CELL, PROSE_MARK, table_cells
+from .reflow import FIGURE_CELL, NO_FIGURE, PROSE_MARK, table_cells
 
 
 def _line(text: str, pos: int) -> tuple[int, int]:
@@ -331,10 +331,6 @@ def _bare_cells(text: str, cells, units, qs, starts) -> list[Quantity]:
     return out
 
 
-#: a cell that stands for no figure in a row of figures: a dash, 无, …
-_EMPTY_CELL = frozenset("-－—–/／…") | {"——", "无", "--"}
-
-
 def _labelled_row(text: str, lo: int, hi: int, read_unit):
     """A row whose label states the unit of its figures, as an indicator table writes it (指标
     2023年 2024年 / 普惠型小微企业贷款余额(亿元) 54.98 61.20): (its figure cells, the unit), or
@@ -348,7 +344,7 @@ def _labelled_row(text: str, lo: int, hi: int, read_unit):
     if own is None or own.start() == a:
         return None
     rest = cells[1:]
-    if not all(_BARE.fullmatch(text, x, y) or text[x:y] in _EMPTY_CELL for x, y in rest):
+    if not all(_BARE.fullmatch(text, x, y) or NO_FIGURE.fullmatch(text, x, y) for x, y in rest):
         return None
     unit = read_unit(own.group(1))
     return (rest, unit) if unit is not None else None
