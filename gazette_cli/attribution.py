@@ -966,6 +966,13 @@ def _skipped(text: str, lo: int, hi: int, words) -> str | None:
 
 # ---- columns: a keyword heads the table column a quantity stands in ----
 
+#: the longest column header `_header_vetoes` reads as a label, and what a label never holds
+#: (Tables itself reads a caption with a space in it as a header at times, and columns and
+#: totals then take what they find there: a check in Tables would change what they claim)
+_HEADER_LONGEST = 16
+_SENTENCE_MARK = re.compile(r"[，。；,;.!?！？]").search
+
+
 def _header_vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
     """Drop the claims on a table cell whose column header holds one of the claiming rule's
     `exclude` words: the row's label may name the subject (涉农贷款  112.37  10.26), the header
@@ -979,6 +986,8 @@ def _header_vetoes(doc: _Doc, qs: list[Quantity], claims) -> None:
         if cell is None:
             line_end = text.find("\n", qs[k].start) % (len(text) + 1)
             continue
+        if cell[1] - cell[0] > _HEADER_LONGEST or _SENTENCE_MARK(text, *cell):
+            continue   # no label: prose with a space in it (村, 2.31万户…) read as cells
         kept = [c for c in found if (x := _prepared(doc.ruleset, c.rule).exclude) is None or not x(text, *cell)]
         if len(kept) != len(found):
             found[:] = kept

@@ -870,7 +870,7 @@ def _stray_spaces(text: str, joins: list[int] | None = None) -> list[int]:
         j = i - 1 if text[i - 1] in ".．" else i
         while j and text[j - 1] in _ASCII_DIGITS:
             j -= 1
-        if joins is not None and not joined(j, i + _FIGURE_REACH):
+        if joins is not None and not joined(i - _FIGURE_REACH, i + _FIGURE_REACH):
             continue      # no join near: the first pass has read this space
         if text[i - 1] in ".．":
             m = _POINT_SPACE.match(text, j)
@@ -890,7 +890,7 @@ def _stray_spaces(text: str, joins: list[int] | None = None) -> list[int]:
 
 
 _ASCII_DIGITS = frozenset("0123456789")
-#: how far after a stray space the figure it is in may end (12 345 678.12亿: 16 characters)
+#: how far from a stray space the figure it is in may start or end (12 345 678.12亿: 16 characters)
 _FIGURE_REACH = 24
 
 

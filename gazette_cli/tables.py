@@ -87,8 +87,8 @@ class Tables:
         if len(block) < 2:
             return
         head_start, head = block[0]
-        if any(FIGURE_CELL.fullmatch(self.text, a, b) or b - a > LABEL_LONGEST for a, b in head):
-            return                           # a row of figures, or prose, not a header of labels
+        if any(FIGURE_CELL.fullmatch(self.text, a, b) for a, b in head):
+            return                           # a row of figures, not a header of labels
         rows = [start for start, _ in block[1:]]
         for start, cells in block[1:]:
             self.header[start] = head
@@ -125,9 +125,6 @@ class Tables:
 
 
 _SPACE_INSIDE = re.compile(r"\S[ \t\u3000]+\S").search
-#: the longest label of a header, in characters: a longer cell is prose (a web copy's sentence
-#: with ASCII punctuation and a space in it, 已对86个行政村, 2.31万户…, is no header)
-LABEL_LONGEST = 24
 
 
 def spaced_row(text: str, lo: int, hi: int) -> bool:
